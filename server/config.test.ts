@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, describeDatabase, loadConfig } from './config.ts';
+
+const SECRET = 'x'.repeat(32);
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ BIANMIN_SECRET: SECRET, ...env });
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.problems;
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('defaults to SQLite under data/, loopback, port 3000, demo data on', () => {
+    const c = loadConfig({ BIANMIN_SECRET: SECRET });
+    assert.equal(c.port, 3000);
+    assert.equal(c.host, '127.0.0.1');
+    assert.deepEqual(c.database, { kind: 'sqlite', file: path.resolve('data/bianmin.db') });
+    assert.equal(c.demoData, true);
+    assert.equal(c.logLevel, 'info');
+    assert.equal(c.sessionIdleMinutes, 30);
+    assert.equal(c.sessionMaxHours, 12);
+  });
+
+  it('picks PostgreSQL for a postgres:// URL and turns demo data off', () => {
+    const c = loadConfig({ BIANMIN_SECRET: SECRET, DATABASE_URL: 'postgres://u:p@db:5432/bianmin' });
+    assert.equal(c.database.kind, 'postgres');
+    assert.equal(c.demoData, false);
+    assert.equal(describeDatabase(c.database), 'PostgreSQL postgres://u:***@db:5432/bianmin');
+  });
+
+  const bad: [string, Record<string, string>, RegExp][] = [
+    ['port not a number', { PORT: 'abc' }, /^PORT="abc" 无效，应为 0 到 65535 之间的整数$/],
+    ['port too large', { PORT: '70000' }, /^PORT="70000" 无效/],
+    ['unknown database scheme', { DATABASE_URL: 'mysql://x' }, /只支持 postgres:\/\/ 或 sqlite:/],
+    ['broken postgres URL', { DATABASE_URL: 'postgres://a b' }, /不是合法的 URL/],
+    ['log level', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL="loud" 无效，可选：fatal/],
+    ['short secret', { BIANMIN_SECRET: 'short' }, /BIANMIN_SECRET 至少 32 个字符/],
+    ['bad flag', { TRUST_PROXY: 'maybe' }, /TRUST_PROXY="maybe" 无效，应为 true 或 false/],
+    ['network address without TLS', { HOST: '0.0.0.0' }, /不是本机回环地址，却未配置 TLS/],
+    ['TLS half configured', { TLS_CERT_FILE: '/nonexistent.pem' }, /必须同时设置/],
+    ['idle timeout above 30 minutes', { SESSION_IDLE_MINUTES: '60' }, /SESSION_IDLE_MINUTES="60" 无效/],
+    ['bad host', { HOST: 'a b' }, /HOST="a b" 不是合法的地址/],
+  ];
+  for (const [name, env, expected] of bad) {
+    it(`refuses ${name}`, () => {
+      const problems = problemsOf(env);
+      assert.ok(problems.some((p) => expected.test(p)), `${JSON.stringify(problems)} should match ${expected}`);
+    });
+  }
+
+  it('reports every bad value at once', () => {
+    assert.equal(problemsOf({ PORT: 'x', LOG_LEVEL: 'y', DEMO_DATA: 'z' }).length, 3);
+  });
+
+  it('requires a secret in production', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /生产环境 \(NODE_ENV=production\) 必须设置 BIANMIN_SECRET/);
+  });
+
+  it('allows plain HTTP on a network address only when told to', () => {
+    assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, HOST: '0.0.0.0', ALLOW_INSECURE_HTTP: 'true' }).allowInsecureHttp, true);
+    assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, HOST: '0.0.0.0', TRUST_PROXY: 'true' }).trustProxy, true);
+  });
+
+  it('outside production generates a secret once and keeps it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bianmin-cfg-'));
+    const a = loadConfig({ DATA_DIR: dir });
+    const b = loadConfig({ DATA_DIR: dir });
+    assert.equal(a.secret, b.secret);
+    assert.ok(a.secret.length >= 32);
+    assert.equal(readFileSync(path.join(dir, 'secret.key'), 'utf8').trim(), a.secret);
+  });
+});

@@ -1,0 +1,27 @@
+import type { Transaction } from 'kysely';
+import { ServiceUnavailable } from '../errors.ts';
+import type { Database } from './schema.ts';
+import type { Db } from './index.ts';
+
+export type Tx = Transaction<Database>;
+
+const MAX_ATTEMPTS = 5;
+
+/** Serialization failures, deadlocks and a busy SQLite file are worth another try; nothing else is. */
+export function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === '40001' || code === '40P01' || code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
+
+/** Runs `work` in one transaction, retrying retryable conflicts; after the last try the caller gets 503. */
+export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(work);
+    } catch (err) {
+      if (!isRetryable(err)) throw err;
+      if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailable('数据库繁忙，请稍后重试', 1);
+      await new Promise((r) => setTimeout(r, 10 * 2 ** attempt * Math.random()));
+    }
+  }
+}
