@@ -31,21 +31,22 @@ describe(`HTTP behaviour: errors, headers, CSRF, logs (${engineUnderTest})`, () 
     return body;
   }
 
-  const badInputs: [string, string | object, number, { pointer: string; code: string }[]][] = [
-    ['malformed JSON', '{"username": "a",', 400, []],
-    ['a number where text is expected', { ...valid(), username: 123 }, 400, [{ pointer: '#/username', code: 'WRONG_TYPE' }]],
-    ['an unknown field', { ...valid(), isAdmin: true }, 400, [{ pointer: '#/isAdmin', code: 'UNKNOWN_FIELD' }]],
-    ['an over-long string', { ...valid(), displayName: '长'.repeat(51) }, 400, [{ pointer: '#/displayName', code: 'TOO_LONG' }]],
-    ['a missing field', { username: 'x1x', displayName: 'x', password: 'y', roles: [] }, 400, [{ pointer: '#/orgId', code: 'REQUIRED' }]],
-    ['a bad role', { ...valid(), roles: [{ role: 'king', orgId: county }] }, 400, [{ pointer: '#/roles/0/role', code: 'NOT_ALLOWED' }]],
-    ['a prototype-poisoning key', '{"__proto__": {"x": 1}, "username": "p"}', 400, []],
-    ['a JSON array instead of an object', '[1,2,3]', 400, [{ pointer: '#', code: 'WRONG_TYPE' }]],
-    ['an empty body', '', 400, []],
+  // Payloads are built when each test runs, after the org ids are known.
+  const badInputs: [string, () => string | object, number, { pointer: string; code: string }[]][] = [
+    ['malformed JSON', () => '{"username": "a",', 400, []],
+    ['a number where text is expected', () => ({ ...valid(), username: 123 }), 400, [{ pointer: '#/username', code: 'WRONG_TYPE' }]],
+    ['an unknown field', () => ({ ...valid(), isAdmin: true }), 400, [{ pointer: '#/isAdmin', code: 'UNKNOWN_FIELD' }]],
+    ['an over-long string', () => ({ ...valid(), displayName: '长'.repeat(51) }), 400, [{ pointer: '#/displayName', code: 'TOO_LONG' }]],
+    ['a missing field', () => ({ username: 'x1x', displayName: 'x', password: 'y', roles: [] }), 400, [{ pointer: '#/orgId', code: 'REQUIRED' }]],
+    ['a bad role', () => ({ ...valid(), roles: [{ role: 'king', orgId: county }] }), 400, [{ pointer: '#/roles/0/role', code: 'NOT_ALLOWED' }]],
+    ['a prototype-poisoning key', () => '{"__proto__": {"x": 1}, "username": "p"}', 400, []],
+    ['a JSON array instead of an object', () => '[1,2,3]', 400, [{ pointer: '#', code: 'WRONG_TYPE' }]],
+    ['an empty body', () => '', 400, []],
   ];
   for (const [name, payload, status, errors] of badInputs) {
     it(`${name} → ${status} problem+json, nothing written`, async () => {
       const before = await userCount();
-      const body = assertProblem(await postUsers(payload), status);
+      const body = assertProblem(await postUsers(payload()), status);
       for (const e of errors) assert.ok(body.errors.some((x: { pointer: string; code: string }) => x.pointer === e.pointer && x.code === e.code), JSON.stringify(body.errors));
       assert.equal(await userCount(), before);
     });

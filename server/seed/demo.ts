@@ -1,14 +1,10 @@
 // Demo data for a first look: a county network and one account per role. Idempotent: re-running adds only what is missing.
-import { randomUUID } from 'node:crypto';
-import type { AppContext, RequestMeta } from '../context.ts';
+import type { AppContext } from '../context.ts';
 import type { OrgLevel, OrgTable } from '../db/schema.ts';
-import { inTransaction } from '../db/transaction.ts';
-import { childPath } from '../domain/org-tree.ts';
 import type { Role } from '../domain/roles.ts';
-import { recordAudit } from '../modules/audit/service.ts';
-import { hashPassword } from '../modules/auth/password.ts';
 import * as orgRepo from '../modules/orgs/repo.ts';
 import * as userRepo from '../modules/users/repo.ts';
+import { insertOrgAsSystem, insertUserAsSystem, systemMeta } from './system-writes.ts';
 
 /** Shared by every demo account; README lists it. Never used outside demo data. */
 export const DEMO_PASSWORD = 'Bianmin#2026';
@@ -51,52 +47,22 @@ export const DEMO_USERS: { username: string; displayName: string; org: string; r
   { username: 'lingdao', displayName: '吴县长', org: '341125', roles: ['leader'] },
 ];
 
-const SEED_META: RequestMeta = { actor: null, ip: '127.0.0.1', requestId: 'seed-demo' };
-
 export async function seedDemo(ctx: AppContext): Promise<{ orgs: number; users: number }> {
+  const meta = systemMeta('seed-demo');
   let orgsAdded = 0;
   let usersAdded = 0;
-  const meta = { ...SEED_META, requestId: `seed-demo-${randomUUID()}` };
   const byCode = new Map<string, OrgTable>();
   for (const o of DEMO_ORGS) {
-    const existing = await orgRepo.findOrgByCode(ctx.db, o.code);
-    if (existing) {
-      byCode.set(o.code, existing);
-      continue;
+    let org = await orgRepo.findOrgByCode(ctx.db, o.code);
+    if (!org) {
+      org = await insertOrgAsSystem(ctx, meta, { ...o, parent: o.parent ? byCode.get(o.parent) ?? null : null });
+      orgsAdded++;
     }
-    const parent = o.parent ? byCode.get(o.parent) ?? null : null;
-    const id = randomUUID();
-    const at = ctx.now().toISOString();
-    const org: OrgTable = {
-      id, code: o.code, name: o.name, level: o.level, parent_id: parent?.id ?? null, path: childPath(parent?.path ?? null, id),
-      address: o.address ?? null, phone: o.phone ?? null, created_at: at, updated_at: at, version: 1,
-    };
-    await inTransaction(ctx.db, async (tx) => {
-      await orgRepo.insertOrg(tx, org);
-      await recordAudit(ctx, tx, meta, { action: 'org.create', objectType: 'org', objectId: id, username: 'seed', detail: { code: o.code, name: o.name } });
-    });
     byCode.set(o.code, org);
-    orgsAdded++;
   }
-
   for (const u of DEMO_USERS) {
     if (await userRepo.findByUsername(ctx.db, u.username)) continue;
-    const org = byCode.get(u.org)!;
-    const at = ctx.now().toISOString();
-    const id = randomUUID();
-    const passwordHash = await hashPassword(DEMO_PASSWORD);
-    await inTransaction(ctx.db, async (tx) => {
-      await userRepo.insertUser(tx, {
-        id, username: u.username, username_key: userRepo.usernameKey(u.username), display_name: u.displayName, org_id: org.id,
-        password_hash: passwordHash, password_changed_at: at, failed_logins: 0, locked_until: null, disabled: 0,
-        created_at: at, updated_at: at, version: 1,
-      });
-      await userRepo.replaceGrants(tx, id, u.roles.map((role) => ({ role, orgId: org.id })), at);
-      await recordAudit(ctx, tx, meta, {
-        action: 'user.create', objectType: 'user', objectId: id, username: 'seed',
-        detail: { username: u.username, roles: u.roles.map((r) => `${r}@${org.id}`) },
-      });
-    });
+    await insertUserAsSystem(ctx, meta, { ...u, org: byCode.get(u.org)!, password: DEMO_PASSWORD });
     usersAdded++;
   }
   return { orgs: orgsAdded, users: usersAdded };
