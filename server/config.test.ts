@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -76,5 +76,6 @@ describe('config', () => {
     assert.equal(a.secret, b.secret);
     assert.ok(a.secret.length >= 32);
     assert.equal(readFileSync(path.join(dir, 'secret.key'), 'utf8').trim(), a.secret);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
