@@ -38,7 +38,7 @@ const result = spawnSync(process.execPath, [
 
 const report = readFileSync(tap, 'utf8');
 const count = (k) => Number(report.match(new RegExp(`^# ${k} (\\d+)`, 'm'))?.[1] ?? 0);
-const summary = { tests: count('tests'), pass: count('pass'), fail: count('fail'), skipped: count('skip'), engine };
+const summary = { tests: count('tests'), pass: count('pass'), fail: count('fail'), skipped: count('skipped'), engine };
 console.log(`\nSUMMARY ${JSON.stringify(summary)}`);
 if (result.status !== 0 || summary.fail > 0) process.exit(result.status || 1);
 if (summary.pass === 0) {

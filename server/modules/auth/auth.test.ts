@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { cookieFrom, DEMO_PASSWORD, engineUnderTest, testApp, userIdByName, type TestApp } from '../../../test/helpers.ts';
+import { buildApp } from '../../app.ts';
 import { sessionTokenHash } from './tokens.ts';
 
 const MINUTE = 60_000;
@@ -149,6 +150,10 @@ describe(`sign-in and sessions (${engineUnderTest})`, () => {
     const row = await t.ctx.db.selectFrom('rate_limits').selectAll().where('key', '=', 'login:ip:127.0.0.1').executeTakeFirstOrThrow();
     assert.equal(row.hits, 31);
     // A second app instance over the same database sees the same counter.
+    const second = await buildApp(t.ctx, { logStream: t.logs });
+    const fromSecond = await second.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'shouli', password: DEMO_PASSWORD } });
+    assert.equal(fromSecond.statusCode, 429);
+    await second.close();
     const denied = (await auditRows('auth.login')).filter((r) => r.outcome === 'denied');
     assert.ok(denied.length >= 1);
     t.clock.advance(16 * MINUTE);
