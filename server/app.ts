@@ -16,6 +16,7 @@ import { registerSessionHook } from './http/session.ts';
 import type { App } from './http/types.ts';
 import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerAuthRoutes } from './modules/auth/routes.ts';
+import { registerCalendarRoutes } from './modules/calendar/routes.ts';
 import { registerOrgRoutes } from './modules/orgs/routes.ts';
 import { registerUserRoutes } from './modules/users/routes.ts';
 
@@ -75,5 +76,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerOrgRoutes(app, ctx);
   registerUserRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerCalendarRoutes(app, ctx);
   return app;
 }

@@ -84,6 +84,25 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+export interface CalendarYearTable {
+  year: number;
+  /** The CalendarYear as JSON text. */
+  data: string;
+  source: 'official' | 'admin';
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface CalendarLocalChangeTable {
+  org_id: string;
+  /** YYYY-MM-DD, a calendar date in Asia/Shanghai. */
+  date: string;
+  kind: 'closed' | 'open';
+  reason: string;
+  created_at: Timestamp;
+  created_by: string;
+}
+
 export interface Database {
   orgs: OrgTable;
   users: UserTable;
@@ -92,5 +111,7 @@ export interface Database {
   rate_limits: RateLimitTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  calendar_years: CalendarYearTable;
+  calendar_local_changes: CalendarLocalChangeTable;
 }
 

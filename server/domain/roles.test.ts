@@ -32,8 +32,8 @@ describe('roles', () => {
 
   // The full matrix: which role may do what (三员分立: admin ≠ auditor).
   const matrix: Record<Role, string[]> = {
-    system_admin: ['orgs.read', 'orgs.manage', 'users.read', 'users.manage'],
-    center_manager: ['orgs.read', 'users.read', 'users.manage'],
+    system_admin: ['orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'calendar.manage'],
+    center_manager: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage'],
     acceptance_clerk: ['orgs.read'],
     window_clerk: ['orgs.read'],
     handling_officer: ['orgs.read'],

@@ -1,9 +1,11 @@
 // One set of migrations for both engines, applied at start-up and by `npm run db:migrate`.
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './0001_foundation.ts';
+import * as m0002 from './0002_work_calendar.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_work_calendar': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

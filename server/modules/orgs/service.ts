@@ -4,18 +4,20 @@ import { inTransaction } from '../../db/transaction.ts';
 import type { OrgLevel, OrgTable } from '../../db/schema.ts';
 import { canBeChildOf, childPath, ORG_LEVEL_LABELS } from '../../domain/org-tree.ts';
 import { can, scopeOf } from '../../domain/roles.ts';
-import { Conflict, Invalid, NotFound } from '../../errors.ts';
+import { Conflict, Invalid, NotFound, type FieldError } from '../../errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import * as repo from './repo.ts';
 
 type Meta = RequestMeta & { actor: Actor };
 
 /** Records the refused look and answers 404, so other orgs' records cannot even be confirmed to exist. */
-export async function denyAsNotFound(ctx: AppContext, meta: Meta, objectType: string, objectId: string, detail: string): Promise<never> {
+export async function denyAsNotFound(
+  ctx: AppContext, meta: Meta, objectType: string, objectId: string, detail: string, errors: FieldError[] = [],
+): Promise<never> {
   await inTransaction(ctx.db, (tx) =>
     recordAudit(ctx, tx, meta, { action: 'access.denied', objectType, objectId, outcome: 'denied' }),
   );
-  throw new NotFound(detail);
+  throw new NotFound(detail, errors);
 }
 
 export async function listOrgs(ctx: AppContext, meta: Meta, filter: { parentId?: string; level?: string }) {
