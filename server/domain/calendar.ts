@@ -44,6 +44,9 @@ function parseDate(date: unknown): number | undefined {
   return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date ? undefined : ms / DAY_MS;
 }
 
+/** A real `YYYY-MM-DD` date (2025-02-30 is not). */
+export const isCalendarDate = (date: unknown): date is string => parseDate(date) !== undefined;
+
 const isoDate = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 const yearOf = (day: number): number => new Date(day * DAY_MS).getUTCFullYear();
 const weekdayOf = (day: number): number => (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday

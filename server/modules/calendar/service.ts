@@ -4,7 +4,7 @@ import type { Actor, AppContext, RequestMeta } from '../../context.ts';
 import type { CalendarLocalChangeTable, CalendarYearTable, OrgTable } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import {
-  buildCalendar, CalendarDataError, hasOfficialData, isWorkingDay, loadOfficialYears, missingYearsWarning, validateCalendarYear,
+  buildCalendar, CalendarDataError, isCalendarDate, hasOfficialData, isWorkingDay, loadOfficialYears, missingYearsWarning, validateCalendarYear,
   type CalendarYear, type LocalChange, type ValidationIssue, type WorkCalendar,
 } from '../../domain/calendar.ts';
 import { can } from '../../domain/roles.ts';
@@ -27,11 +27,6 @@ function invalid(errors: FieldError[]): Invalid {
 
 const toFieldErrors = (issues: ValidationIssue[], prefix = '#'): FieldError[] =>
   issues.map((i) => ({ pointer: prefix + i.pointer, code: 'INVALID', detail: i.detail }));
-
-function isCalendarDate(date: string): boolean {
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date;
-}
 
 const yearInRange = (year: number): boolean => year >= MIN_YEAR && year <= MAX_YEAR;
 

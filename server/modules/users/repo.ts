@@ -20,13 +20,25 @@ export async function findById(db: Reader, id: string): Promise<UserTable | unde
 }
 
 export async function grantsOf(db: Reader, userId: string): Promise<Grant[]> {
+  return (await grantsOfUsers(db, [userId])).get(userId) ?? [];
+}
+
+/** Grants of several users in one query (lists would otherwise ask once per row). */
+export async function grantsOfUsers(db: Reader, userIds: string[]): Promise<Map<string, Grant[]>> {
+  const byUser = new Map<string, Grant[]>();
+  if (userIds.length === 0) return byUser;
   const rows = await db.selectFrom('user_roles')
     .innerJoin('orgs', 'orgs.id', 'user_roles.org_id')
-    .select(['user_roles.role', 'user_roles.org_id', 'orgs.path'])
-    .where('user_roles.user_id', '=', userId)
+    .select(['user_roles.user_id', 'user_roles.role', 'user_roles.org_id', 'orgs.path'])
+    .where('user_roles.user_id', 'in', userIds)
     .orderBy('user_roles.role').orderBy('orgs.path')
     .execute();
-  return rows.map((r) => ({ role: r.role as Role, orgId: r.org_id, orgPath: r.path }));
+  for (const r of rows) {
+    const list = byUser.get(r.user_id) ?? [];
+    list.push({ role: r.role as Role, orgId: r.org_id, orgPath: r.path });
+    byUser.set(r.user_id, list);
+  }
+  return byUser;
 }
 
 export async function insertUser(tx: Tx, user: UserTable): Promise<void> {

@@ -108,7 +108,8 @@ export async function listUsers(ctx: AppContext, meta: Meta, q: { orgId?: string
     scope: scopeOf(meta.actor.roles, 'users.read'), orgId: q.orgId, q: q.q,
     limit: q.pageSize, offset: (q.page - 1) * q.pageSize,
   });
-  const items = await Promise.all(rows.map(async (u) => ({ user: u, grants: await repo.grantsOf(ctx.db, u.id) })));
+  const grants = await repo.grantsOfUsers(ctx.db, rows.map((u) => u.id));
+  const items = rows.map((u) => ({ user: u, grants: grants.get(u.id) ?? [] }));
   return { total, items };
 }
 
