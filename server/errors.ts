@@ -17,12 +17,6 @@ export abstract class AppError extends Error {
   }
 }
 
-export class BadRequest extends AppError {
-  readonly status = 400;
-  readonly type = 'bad-request';
-  readonly title = '请求格式有误';
-}
-
 export class Invalid extends AppError {
   readonly status = 422;
   readonly type = 'validation';

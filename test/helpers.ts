@@ -130,6 +130,14 @@ export async function orgIdByCode(ctx: AppContext, code: string): Promise<string
   return row.id;
 }
 
+/** The demo orgs most tests act around: 示范县, its township 大汉山镇, that township's 黄龙村, and the other county 东山县. */
+export async function demoOrgIds(ctx: AppContext) {
+  const [county, town, village, otherCounty] = await Promise.all(
+    ['341125', '341125101', '341125101001', '341126'].map((code) => orgIdByCode(ctx, code)),
+  );
+  return { county: county!, town: town!, village: village!, otherCounty: otherCounty! };
+}
+
 export async function userIdByName(ctx: AppContext, username: string): Promise<string> {
   const row = await ctx.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
   return row.id;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { engineUnderTest, orgIdByCode, testApp, type TestApp } from '../../../test/helpers.ts';
+import { engineUnderTest, demoOrgIds, testApp, type TestApp } from '../../../test/helpers.ts';
 import { addWorkingDays, isWorkingDay, validateCalendarYear, type CalendarYear } from '../../domain/calendar.ts';
 import holidays from '../../domain/holidays/cn-holidays.json' with { type: 'json' };
 import { loadCalendar } from './service.ts';
@@ -27,10 +27,7 @@ describe(`work calendar (${engineUnderTest})`, () => {
   before(async () => {
     t = await testApp();
     admin = await t.login('admin');
-    county = await orgIdByCode(t.ctx, '341125');
-    town = await orgIdByCode(t.ctx, '341125101');
-    village = await orgIdByCode(t.ctx, '341125101001');
-    otherCounty = await orgIdByCode(t.ctx, '341126');
+    ({ county, town, village, otherCounty } = await demoOrgIds(t.ctx));
   });
   after(() => t.close());
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_PASSWORD, engineUnderTest, orgIdByCode, testApp, userIdByName, type TestApp } from '../../../test/helpers.ts';
+import { DEMO_PASSWORD, engineUnderTest, demoOrgIds, orgIdByCode, testApp, userIdByName, type TestApp } from '../../../test/helpers.ts';
 import { ROLES } from '../../domain/roles.ts';
 
 describe(`accounts and roles (${engineUnderTest})`, () => {
@@ -13,10 +13,7 @@ describe(`accounts and roles (${engineUnderTest})`, () => {
   before(async () => {
     t = await testApp();
     admin = await t.login('admin');
-    county = await orgIdByCode(t.ctx, '341125');
-    town = await orgIdByCode(t.ctx, '341125101');
-    village = await orgIdByCode(t.ctx, '341125101001');
-    otherCounty = await orgIdByCode(t.ctx, '341126');
+    ({ county, town, village, otherCounty } = await demoOrgIds(t.ctx));
   });
   after(() => t.close());
 
