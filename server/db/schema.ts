@@ -16,6 +16,8 @@ export interface OrgTable {
   path: string;
   address: string | null;
   phone: string | null;
+  /** Free text shown to the public, e.g. 周一至周五 8:30-12:00 14:00-17:30. */
+  opening_hours: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
   version: number;
@@ -103,6 +105,131 @@ export interface CalendarLocalChangeTable {
   created_by: string;
 }
 
+// ---- the service network ----
+
+export interface DepartmentTable {
+  id: string;
+  org_id: string;
+  /** A code from domain/departments.ts (or a local one); process stages name departments by it. */
+  code: string;
+  name: string;
+  /** For a township station (站所): its county department. */
+  parent_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export type UnitKind = 'acceptance_desk' | 'handling_window' | 'handling_room' | 'village_room';
+
+export interface UnitTable {
+  id: string;
+  org_id: string;
+  kind: UnitKind;
+  name: string;
+  /** Null only for an acceptance desk or a village room. */
+  department_id: string | null;
+  head_user_id: string | null;
+  active: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface WindowTable {
+  id: string;
+  org_id: string;
+  number: string;
+  sign: string;
+  a_user_id: string;
+  b_user_id: string;
+  active: Flag;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface WindowUnitTable {
+  window_id: string;
+  unit_id: string;
+}
+
+export interface StaffProfileTable {
+  user_id: string;
+  staff_no: string;
+  title: string | null;
+  duties: string | null;
+  /** File name under DATA_DIR/photos. */
+  photo_file: string | null;
+  on_public_board: Flag;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export type AbsenceKind = 'leave' | 'business_trip' | 'meeting' | 'training' | 'other';
+
+export interface AbsenceTable {
+  id: string;
+  user_id: string;
+  kind: AbsenceKind;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: string;
+  created_at: Timestamp;
+  created_by: string;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+}
+
+export interface DutyRotaTable {
+  org_id: string;
+  /** 1 = Monday … 5 = Friday. */
+  weekday: number;
+  user_id: string;
+  updated_at: Timestamp;
+}
+
+// ---- the service catalog ----
+
+export interface CatalogItemTable {
+  id: string;
+  /** The org whose catalog this is (usually a county); code is unique within it. */
+  owner_org_id: string;
+  code: string;
+  /** Columns below are copied from the newest version for listing and search. */
+  name: string;
+  short_name: string | null;
+  department: string;
+  item_type: string;
+  handling_mode: string;
+  case_type: string;
+  proxy_category: string | null;
+  /** Comma-separated with leading and trailing commas (`,county,township,`) so LIKE '%,x,%' matches one. */
+  accept_levels: string;
+  life_events: string;
+  /** Name, short name, keywords and life-event labels, lower case. */
+  search_text: string;
+  search_pinyin: string;
+  search_initials: string;
+  published_version: number | null;
+  latest_version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface CatalogItemVersionTable {
+  item_id: string;
+  version: number;
+  /** ItemElements (domain/catalog.ts) as JSON text. */
+  elements: string;
+  status: 'draft' | 'published' | 'retired';
+  created_at: Timestamp;
+  created_by: string;
+  published_at: Timestamp | null;
+  published_by: string | null;
+}
+
 export interface Database {
   orgs: OrgTable;
   users: UserTable;
@@ -113,5 +240,14 @@ export interface Database {
   audit_head: AuditHeadTable;
   calendar_years: CalendarYearTable;
   calendar_local_changes: CalendarLocalChangeTable;
+  departments: DepartmentTable;
+  units: UnitTable;
+  windows: WindowTable;
+  window_units: WindowUnitTable;
+  staff_profiles: StaffProfileTable;
+  absences: AbsenceTable;
+  duty_rota: DutyRotaTable;
+  catalog_items: CatalogItemTable;
+  catalog_item_versions: CatalogItemVersionTable;
 }
 

@@ -32,8 +32,8 @@ describe('roles', () => {
 
   // The full matrix: which role may do what (三员分立: admin ≠ auditor).
   const matrix: Record<Role, string[]> = {
-    system_admin: ['orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'calendar.manage'],
-    center_manager: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage'],
+    system_admin: ['orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage'],
+    center_manager: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage'],
     acceptance_clerk: ['orgs.read'],
     window_clerk: ['orgs.read'],
     handling_officer: ['orgs.read'],

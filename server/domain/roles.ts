@@ -6,7 +6,9 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PERMISSIONS = ['orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'audit.read', 'calendar.manage'] as const;
+export const PERMISSIONS = [
+  'orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'audit.read', 'calendar.manage', 'network.manage', 'catalog.manage',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** `subtree`: the role's org and everything below it; `exact`: that org only. */
@@ -21,8 +23,8 @@ interface RoleDefinition {
 // 三员分立: the system admin manages accounts but cannot read the audit trail; the auditor reads it
 // and manages nobody. Counter roles see only their own org.
 export const ROLE_DEFINITIONS: Record<Role, RoleDefinition> = {
-  system_admin: { label: '系统管理员', scope: 'subtree', permissions: ['orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'calendar.manage'] },
-  center_manager: { label: '中心主任', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage'] },
+  system_admin: { label: '系统管理员', scope: 'subtree', permissions: ['orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage'] },
+  center_manager: { label: '中心主任', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage'] },
   acceptance_clerk: { label: '受理员', scope: 'exact', permissions: ['orgs.read'] },
   window_clerk: { label: '窗口工作人员', scope: 'exact', permissions: ['orgs.read'] },
   handling_officer: { label: '办理人员', scope: 'exact', permissions: ['orgs.read'] },

@@ -16,13 +16,13 @@ export function systemMeta(source: string): RequestMeta {
 
 export async function insertOrgAsSystem(
   ctx: AppContext, meta: RequestMeta,
-  o: { code: string; name: string; level: OrgLevel; parent: OrgTable | null; address?: string; phone?: string },
+  o: { code: string; name: string; level: OrgLevel; parent: OrgTable | null; address?: string; phone?: string; openingHours?: string },
 ): Promise<OrgTable> {
   const id = randomUUID();
   const at = ctx.now().toISOString();
   const org: OrgTable = {
     id, code: o.code, name: o.name, level: o.level, parent_id: o.parent?.id ?? null, path: childPath(o.parent?.path ?? null, id),
-    address: o.address ?? null, phone: o.phone ?? null, created_at: at, updated_at: at, version: 1,
+    address: o.address ?? null, phone: o.phone ?? null, opening_hours: o.openingHours ?? null, created_at: at, updated_at: at, version: 1,
   };
   await inTransaction(ctx.db, async (tx) => {
     await orgRepo.insertOrg(tx, org);

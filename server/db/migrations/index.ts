@@ -2,10 +2,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_work_calendar.ts';
+import * as m0003 from './0003_network_catalog.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_work_calendar': m0002,
+  '0003_network_catalog': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

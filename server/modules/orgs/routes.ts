@@ -13,6 +13,7 @@ const OrgView = Type.Object({
   id: Type.String(), code: Type.String(), name: Type.String(), level: OrgLevel,
   parentId: Type.Union([Type.String(), Type.Null()]),
   address: Type.Union([Type.String(), Type.Null()]), phone: Type.Union([Type.String(), Type.Null()]),
+  openingHours: Type.Union([Type.String(), Type.Null()]),
   version: Type.Integer(),
 });
 
@@ -24,10 +25,11 @@ const NewOrgBody = Type.Object({
   parentId: Type.String({ minLength: 1, maxLength: 64 }),
   address: Type.Optional(Type.String({ maxLength: 200 })),
   phone: Type.Optional(Type.String({ maxLength: 40 })),
+  openingHours: Type.Optional(Type.String({ maxLength: 200, description: '办公时间' })),
 }, { additionalProperties: false });
 
 function presentOrg(o: OrgTable) {
-  return { id: o.id, code: o.code, name: o.name, level: o.level, parentId: o.parent_id, address: o.address, phone: o.phone, version: o.version };
+  return { id: o.id, code: o.code, name: o.name, level: o.level, parentId: o.parent_id, address: o.address, phone: o.phone, openingHours: o.opening_hours, version: o.version };
 }
 
 export function registerOrgRoutes(app: App, ctx: AppContext): void {

@@ -39,6 +39,7 @@ export interface NewOrg {
   parentId: string;
   address?: string;
   phone?: string;
+  openingHours?: string;
 }
 
 export async function createOrg(ctx: AppContext, meta: Meta, input: NewOrg): Promise<OrgTable> {
@@ -54,7 +55,7 @@ export async function createOrg(ctx: AppContext, meta: Meta, input: NewOrg): Pro
   const at = ctx.now().toISOString();
   const org: OrgTable = {
     id, code: input.code, name: input.name, level: input.level, parent_id: parent.id, path: childPath(parent.path, id),
-    address: input.address ?? null, phone: input.phone ?? null, created_at: at, updated_at: at, version: 1,
+    address: input.address ?? null, phone: input.phone ?? null, opening_hours: input.openingHours ?? null, created_at: at, updated_at: at, version: 1,
   };
   return inTransaction(ctx.db, async (tx) => {
     if (await repo.findOrgByCode(tx, input.code)) {
