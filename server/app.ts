@@ -17,6 +17,7 @@ import type { App } from './http/types.ts';
 import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerAuthRoutes } from './modules/auth/routes.ts';
 import { registerCalendarRoutes } from './modules/calendar/routes.ts';
+import { registerCatalogRoutes } from './modules/catalog/routes.ts';
 import { registerOrgRoutes } from './modules/orgs/routes.ts';
 import { registerUserRoutes } from './modules/users/routes.ts';
 
@@ -77,5 +78,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerUserRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerCalendarRoutes(app, ctx);
+  registerCatalogRoutes(app, ctx);
   return app;
 }

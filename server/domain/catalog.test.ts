@@ -1,44 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { dibao } from '../modules/catalog/fixtures.ts';
 import {
   matchesQuery, normalizeItem, normalizeQuery, processHandlers, searchColumns, validateItem, type ItemElements,
 } from './catalog.ts';
-
-/** A complete, valid guide; each case below breaks one rule of it. */
-export function dibao(): ItemElements {
-  return {
-    code: 'T-MZ-001',
-    name: '最低生活保障',
-    shortName: '农村低保',
-    itemType: 'administrative_payment',
-    department: 'civil_affairs',
-    overview: '对共同生活的家庭成员人均收入低于当地最低生活保障标准的家庭给予救助。',
-    legalBasis: [{ law: '《社会救助暂行办法》', articles: '第九条至第十五条' }],
-    preconditions: ['持有本地户籍', '家庭人均收入低于当地低保标准'],
-    materials: [
-      { name: '居民身份证', requirement: 'required', form: 'original_and_copy', copies: 1, medium: 'paper' },
-      { name: '户口簿', requirement: 'required', form: 'copy', copies: 1, medium: 'paper' },
-      { name: '委托书', requirement: 'conditional', condition: '委托他人代办的', form: 'original', copies: 1, medium: 'paper', sample: '委托书（样表）' },
-    ],
-    fee: { charged: false },
-    procedure: ['申请', '乡镇审核', '县民政局审批'],
-    legalLimitDays: 30,
-    committedLimitDays: 20,
-    caseType: 'pledged',
-    specialSteps: [{ name: '入户调查', countsInLimit: false, maxDays: 10 }],
-    maxVisits: 1,
-    handlingMode: 'proxy',
-    proxyCategory: 'social_assistance',
-    acceptLevels: ['village', 'township', 'county'],
-    process: [
-      { name: '审核', handlers: [{ department: 'civil_affairs', level: 'township' }], limitDays: 10 },
-      { name: '审批', handlers: [{ department: 'civil_affairs', level: 'county' }], limitDays: 10 },
-    ],
-    lifeEvents: ['subsistence'],
-    keywords: ['低保', '救助'],
-    contact: '各乡镇便民服务中心民政窗口',
-  };
-}
 
 type Mutable = Record<string, unknown>;
 const issuesOf = (mutate: (e: Mutable) => void) => {
