@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dibao } from '../modules/catalog/fixtures.ts';
 import {
-  matchesQuery, normalizeItem, normalizeQuery, processHandlers, searchColumns, validateItem, type ItemElements,
+  matchesQuery, matchRank, normalizeItem, normalizeQuery, processHandlers, searchColumns, validateItem, type ItemElements,
 } from './catalog.ts';
 
 type Mutable = Record<string, unknown>;
@@ -152,13 +152,14 @@ describe('catalog search', () => {
   const cols = { ...searchColumns(dibao()), code: dibao().code };
 
   it('builds text, pinyin and initials from name, short name, keywords and life events', () => {
+    // 低保 is both a keyword and the life event's label: it is kept once, as the keyword.
     assert.deepEqual(searchColumns(dibao()), {
       text: '最低生活保障|农村低保|低保|救助',
       pinyin: 'zuidishenghuobaozhang|nongcundibao|dibao|jiuzhu',
       initials: 'zdshbz|ncdb|db|jz',
     });
-    assert.deepEqual(searchColumns({ name: 'B超检查（60周岁以上）', lifeEvents: ['medical'] }), {
-      text: 'b超检查(60周岁以上)|就医', pinyin: 'bchaojiancha60zhousuiyishang|jiuyi', initials: 'bcjc60zsys|jy',
+    assert.deepEqual(searchColumns({ name: 'B超检查（60周岁以上）', lifeEvents: ['medical', 'disability'] }), {
+      text: 'b超检查(60周岁以上)||就医|残疾', pinyin: 'bchaojiancha60zhousuiyishang||jiuyi|canji', initials: 'bcjc60zsys||jy|cj',
     });
     assert.equal(searchColumns({ name: '绿色通道', lifeEvents: [] }).pinyin, 'lvsetongdao');
   });
@@ -169,6 +170,25 @@ describe('catalog search', () => {
   for (const q of ['yanglao', 'yl', '养老', '低保 养老', 'dibaox']) {
     it(`“${q}” does not find it`, () => assert.equal(matchesQuery(cols, normalizeQuery(q)), false));
   }
+
+  it('ranks name matches, then whole keywords, then life-event tags; a code exactly first', () => {
+    const rank = (e: Partial<ItemElements> & { name: string }, q: string) =>
+      matchRank({ ...searchColumns({ lifeEvents: [], ...e }), code: e.code ?? 'X-1' }, normalizeQuery(q));
+    const byKeyword = { name: '最低生活保障审核确认', keywords: ['低保', '低保金'] };
+    const byTag = { name: '临时救助', keywords: ['急难救助'], lifeEvents: ['subsistence' as const] };
+    const byOtherKeyword = { name: '优抚对象定期抚恤补助申请', keywords: ['定补'] };
+    const onlyTag = { name: '高龄津贴申领', lifeEvents: ['subsistence' as const] };
+    assert.deepEqual([rank(byKeyword, 'db'), rank(byOtherKeyword, 'db'), rank(byTag, 'db'), rank(onlyTag, 'db')], [3, 3, 6, 6]);
+    assert.equal(rank({ name: '最低生活保障' }, 'zuidi'), 1);
+    assert.equal(rank({ name: '最低生活保障' }, '最低生活保障'), 0);
+    assert.equal(rank({ name: '最低生活保障', code: 'MZ-1' }, 'mz-1'), -1);
+    assert.equal(rank(byKeyword, '养老'), null);
+    assert.equal(rank(byKeyword, '低保 审核'), 3 + 2);
+    // Ranking agrees with matching.
+    for (const q of ['db', 'dibao', '低保', 'x', '审核 yl']) {
+      assert.equal(rank(byKeyword, q) !== null, matchesQuery({ ...searchColumns({ lifeEvents: [], ...byKeyword }), code: 'X-1' }, normalizeQuery(q)), q);
+    }
+  });
 
   it('normalizes queries: LIKE wildcards never reach SQL', () => {
     assert.deepEqual(normalizeQuery('  Di  Bao '), { terms: [{ value: 'dibao', latin: true }] });

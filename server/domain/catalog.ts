@@ -542,33 +542,39 @@ export function processHandlers(e: ItemElements): { stage: number; handler: numb
 // ---- search ----
 
 export interface SearchColumns {
-  /** Name, short name, keywords and life-event labels, lower case, one term per `|`. */
+  /**
+   * Name, short name and keywords, then `||` and the life-event labels; lower case, terms split by `|`
+   * (`最低生活保障|农村低保|低保||就医`). The groups let a search rank a name above a life-event tag.
+   */
   text: string;
-  /** The same terms in toneless pinyin without spaces (`zuidishenghuobaozhang|dibao`). */
+  /** The same terms in toneless pinyin without spaces (`zuidishenghuobaozhang|nongcundibao|dibao||jiuyi`). */
   pinyin: string;
-  /** Their initials (`zdshbz|db`). */
+  /** Their initials (`zdshbz|ncdb|db||jy`). */
   initials: string;
 }
 
 const fold = (s: string): string => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 
-function searchTerms(e: Pick<ItemElements, 'name' | 'shortName' | 'keywords' | 'lifeEvents'>): string[] {
-  const terms = [e.name, e.shortName ?? '', ...(e.keywords ?? []), ...e.lifeEvents.map((l) => LIFE_EVENTS[l] ?? '')].map(fold).filter(Boolean);
-  return [...new Set(terms)];
+type Searchable = Pick<ItemElements, 'name' | 'shortName' | 'keywords' | 'lifeEvents'>;
+
+/** [name, short name and keywords…] and [life-event labels…], each term once (the first place it appears). */
+function searchTerms(e: Searchable): [string[], string[]] {
+  const seen = new Set<string>();
+  const once = (terms: string[]) => terms.map(fold).filter((t) => t && !seen.has(t) && seen.add(t));
+  const main = once([e.name, e.shortName ?? '', ...(e.keywords ?? [])]);
+  return [main, once(e.lifeEvents.map((l) => LIFE_EVENTS[l] ?? ''))];
 }
 
 /** The three search columns stored with an item (catalog_items.search_text, search_pinyin, search_initials). */
-export function searchColumns(e: Pick<ItemElements, 'name' | 'shortName' | 'keywords' | 'lifeEvents'>): SearchColumns {
-  const terms = searchTerms(e);
-  const syllables = (t: string, pattern: 'pinyin' | 'first') =>
+export function searchColumns(e: Searchable): SearchColumns {
+  const [main, events] = searchTerms(e);
+  const column = (f: (t: string) => string) =>
+    events.length ? `${main.map(f).join('|')}||${events.map(f).join('|')}` : main.map(f).join('|');
+  const syllables = (pattern: 'pinyin' | 'first') => (t: string) =>
     pinyin(t, { pattern, toneType: 'none', type: 'array', v: true, nonZh: 'consecutive' })
       .map((s) => fold(s).replace(/[^\p{L}\p{N}]/gu, ''))
       .join('');
-  return {
-    text: terms.join('|'),
-    pinyin: terms.map((t) => syllables(t, 'pinyin')).join('|'),
-    initials: terms.map((t) => syllables(t, 'first')).join('|'),
-  };
+  return { text: column((t) => t), pinyin: column(syllables('pinyin')), initials: column(syllables('first')) };
 }
 
 /**
@@ -592,4 +598,38 @@ export function matchesQuery(cols: SearchColumns & { code: string }, q: SearchQu
   return q.terms.every((t) =>
     cols.text.includes(t.value) || code.includes(t.value)
     || (t.latin && (cols.pinyin.includes(t.value) || cols.initials.includes(t.value))));
+}
+
+/** Where a term sits in a search column: 0 the name, 1 the short name or a keyword, 2 a life-event label. */
+function termsByPlace(column: string): [string, number][] {
+  const [main = '', events = ''] = column.split('||');
+  return [
+    ...main.split('|').map((t, i): [string, number] => [t, i === 0 ? 0 : 1]),
+    ...events.split('|').filter(Boolean).map((t): [string, number] => [t, 2]),
+  ];
+}
+
+/**
+ * How well an item matches, lower is better; null when it does not. Each term scores by where it
+ * matched — the name, then short name and keywords, then life-event labels — and how: the whole term,
+ * its start, or inside it. `db` thus ranks 最低生活保障 (keyword 低保) above items merely tagged with the
+ * life event 低保. An exact code is the best match of all.
+ */
+export function matchRank(cols: SearchColumns & { code: string }, q: SearchQuery): number | null {
+  const code = fold(cols.code);
+  const columns = [cols.text, cols.pinyin, cols.initials].map(termsByPlace);
+  let total = 0;
+  for (const t of q.terms) {
+    let best = code === t.value ? -1 : code.includes(t.value) ? 2 : Infinity;
+    columns.forEach((terms, c) => {
+      if (c > 0 && !t.latin) return;
+      for (const [term, place] of terms) {
+        const how = term === t.value ? 0 : term.startsWith(t.value) ? 1 : term.includes(t.value) ? 2 : Infinity;
+        best = Math.min(best, place * 3 + how);
+      }
+    });
+    if (best === Infinity) return null;
+    total += best;
+  }
+  return total;
 }

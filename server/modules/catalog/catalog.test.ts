@@ -263,6 +263,16 @@ describe(`service catalog (${engineUnderTest})`, () => {
     assert.deepEqual(await find('status=published'), ['T-MZ-002', 'T-RS-001', 'T-RS-002', 'T-ZR-001', 'T-ZX-001']);
     assert.deepEqual(await find('q=db&acceptLevel=county&status=published'), ['T-MZ-002']);
 
+    // Best match first: the name or a keyword before an item only tagged with the life event 低保, whatever the codes.
+    await create(variant(yanglao(), 'T-AA-1', { name: '高龄津贴申领', keywords: [], lifeEvents: ['subsistence'] }), { publish: true });
+    const ranked = async (q: string) => ((await send('GET', `/api/catalog/items?ownerOrgId=${county}&pageSize=100&q=${q}`, admin)).json().items as Json[])
+      .map((i) => i.code).filter((c) => String(c).startsWith('T-'));
+    assert.deepEqual(await ranked('db'), ['T-MZ-001', 'T-MZ-002', 'T-AA-1']);
+    assert.deepEqual(await ranked('T-AA'), ['T-AA-1']);
+    assert.deepEqual((await ranked('t-mz-002'))[0], 'T-MZ-002');
+    const publicRanked = (await send('GET', `/api/public/catalog?orgCode=${countyCode}&q=db&pageSize=100`)).json().items as Json[];
+    assert.deepEqual(publicRanked.map((i) => i.code).filter((c) => String(c).startsWith('T-')), ['T-MZ-002', 'T-AA-1']);
+
     const page = await send('GET', `/api/catalog/items?ownerOrgId=${county}&q=T-&pageSize=2&page=2`, admin);
     assert.equal(page.json().items.length, 2);
     assert.ok(page.json().total >= 7);

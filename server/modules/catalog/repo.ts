@@ -80,31 +80,49 @@ function applyFilter(q: ItemQuery, f: ItemFilter): ItemQuery {
   return q;
 }
 
-export async function listItems(db: Runner, o: { scope: OrgScope; filter: ItemFilter; limit: number; offset: number }) {
-  const base = applyFilter(
-    db.selectFrom('catalog_items').innerJoin('orgs', 'orgs.id', 'catalog_items.owner_org_id')
-      .where((eb: ExpressionBuilder<Database, 'catalog_items' | 'orgs'>) => orgInScope(eb, { path: 'orgs.path', id: 'orgs.id' }, o.scope)),
-    o.filter,
-  );
-  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const rows = await base.select([...ITEM_COLUMNS, 'orgs.path as owner_path'])
-    .orderBy('catalog_items.code').orderBy('catalog_items.id').limit(o.limit).offset(o.offset).execute();
-  return { total: Number(total.n), rows };
+/** Where a search looks: the items in an actor's scope, or (for the public) published items only. */
+export type Where = { scope: OrgScope } | { publishedOnly: true };
+
+function itemsWhere(db: Runner, where: Where, f: ItemFilter): ItemQuery {
+  const q = db.selectFrom('catalog_items').innerJoin('orgs', 'orgs.id', 'catalog_items.owner_org_id');
+  return applyFilter('scope' in where
+    ? q.where((eb: ExpressionBuilder<Database, 'catalog_items' | 'orgs'>) => orgInScope(eb, { path: 'orgs.path', id: 'orgs.id' }, where.scope))
+    : q.where('catalog_items.published_version', 'is not', null), f);
 }
 
-/** Published items for the public: list columns plus the published version's elements, which is what they may see. */
-export async function listPublished(db: Runner, o: { ownerOrgId?: string; filter: ItemFilter; limit: number; offset: number }) {
-  const base = applyFilter(
-    db.selectFrom('catalog_items').innerJoin('orgs', 'orgs.id', 'catalog_items.owner_org_id')
-      .where('catalog_items.published_version', 'is not', null),
-    { ...o.filter, ownerOrgId: o.ownerOrgId },
-  );
+/** A page in code order, for listing without a search. */
+export async function pageByCode(db: Runner, o: { where: Where; filter: ItemFilter; limit: number; offset: number }) {
+  const base = itemsWhere(db, o.where, o.filter);
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const rows = await base
+  const rows = await base.select('catalog_items.id').orderBy('catalog_items.code').orderBy('catalog_items.id')
+    .limit(o.limit).offset(o.offset).execute();
+  return { total: Number(total.n), ids: rows.map((r) => r.id) };
+}
+
+/** Enough to rank a search in code: every match (up to `cap`), with its search columns only. */
+export async function searchMatches(db: Runner, o: { where: Where; filter: ItemFilter; cap: number }) {
+  return itemsWhere(db, o.where, o.filter)
+    .select(['catalog_items.id', 'catalog_items.code', 'catalog_items.search_text', 'catalog_items.search_pinyin', 'catalog_items.search_initials'])
+    .orderBy('catalog_items.code').limit(o.cap).execute();
+}
+
+/** Items by id, in the order of `ids`. */
+export async function itemsByIds(db: Runner, ids: string[]): Promise<ItemRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await items(db).where('catalog_items.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r): r is ItemRow => r !== undefined);
+}
+
+/** Published items by id, in the order of `ids`, with the published version's elements — what the public may see. */
+export async function publishedByIds(db: Runner, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('catalog_items').innerJoin('orgs', 'orgs.id', 'catalog_items.owner_org_id')
     .innerJoin('catalog_item_versions as v', (j) => j.onRef('v.item_id', '=', 'catalog_items.id').onRef('v.version', '=', 'catalog_items.published_version'))
     .select(['catalog_items.id', 'catalog_items.owner_org_id', 'catalog_items.published_version', 'v.elements', 'orgs.name as owner_name'])
-    .orderBy('catalog_items.code').orderBy('catalog_items.id').limit(o.limit).offset(o.offset).execute();
-  return { total: Number(total.n), rows };
+    .where('catalog_items.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
 }
 
 /** Of the given orgs, those that own at least one published item. */

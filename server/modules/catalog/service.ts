@@ -6,7 +6,7 @@ import type { Db } from '../../db/index.ts';
 import type { CatalogItemTable, CatalogItemVersionTable, OrgTable } from '../../db/schema.ts';
 import { inTransaction, type Tx } from '../../db/transaction.ts';
 import {
-  LEVEL_LABELS, normalizeItem, normalizeQuery, processHandlers, searchColumns, validateItem,
+  LEVEL_LABELS, matchRank, normalizeItem, normalizeQuery, processHandlers, searchColumns, validateItem,
   type ItemElements, type ItemIssue,
 } from '../../domain/catalog.ts';
 import { can, scopeOf } from '../../domain/roles.ts';
@@ -195,13 +195,30 @@ export interface ListFilter extends Omit<repo.ItemFilter, 'query'> {
   pageSize: number;
 }
 
-export async function listItems(ctx: AppContext, meta: Meta, f: ListFilter) {
+/** A search ranks at most this many matches; past it (a one-letter query over a province) order falls back to codes. */
+export const SEARCH_RANK_CAP = 2000;
+
+/**
+ * One page of a list: in code order without a search; with one, best match first (matchRank), so typing
+ * `db` puts 最低生活保障 above the items merely tagged 低保.
+ */
+async function findPage(db: Runner, where: repo.Where, f: Omit<ListFilter, 'page' | 'pageSize'>, page: number, pageSize: number) {
+  const { q, ...filter } = f;
+  const query = q ? normalizeQuery(q) : undefined;
+  const offset = (page - 1) * pageSize;
+  if (!query || query.terms.length === 0) return repo.pageByCode(db, { where, filter, limit: pageSize, offset });
+  const matches = await repo.searchMatches(db, { where, filter: { ...filter, query }, cap: SEARCH_RANK_CAP });
+  const ranked = matches
+    .map((m) => ({ id: m.id, code: m.code, rank: matchRank({ text: m.search_text, pinyin: m.search_pinyin, initials: m.search_initials, code: m.code }, query) ?? Infinity }))
+    .sort((a, b) => a.rank - b.rank || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return { total: ranked.length, ids: ranked.slice(offset, offset + pageSize).map((r) => r.id) };
+}
+
+export async function listItems(ctx: AppContext, meta: Meta, f: ListFilter): Promise<{ total: number; rows: repo.ItemRow[] }> {
   if (f.ownerOrgId) await loadOwner(ctx, meta, f.ownerOrgId, 'orgs.read', '#/query/ownerOrgId');
-  const { q, page, pageSize, ...filter } = f;
-  return repo.listItems(ctx.db, {
-    scope: scopeOf(meta.actor.roles, 'orgs.read'), filter: { ...filter, query: q ? normalizeQuery(q) : undefined },
-    limit: pageSize, offset: (page - 1) * pageSize,
-  });
+  const { page, pageSize, ...filter } = f;
+  const { total, ids } = await findPage(ctx.db, { scope: scopeOf(meta.actor.roles, 'orgs.read') }, filter, page, pageSize);
+  return { total, rows: await repo.itemsByIds(ctx.db, ids) };
 }
 
 export async function getItem(ctx: AppContext, meta: Meta, id: string): Promise<ItemDetail> {
@@ -402,11 +419,9 @@ export interface PublicFilter {
 export async function publicCatalog(ctx: AppContext, f: PublicFilter) {
   const owner = f.orgCode ? await publicOwner(ctx, f.orgCode) : undefined;
   if (owner === null) return { owner: null, total: 0, items: [] };
-  const { total, rows } = await repo.listPublished(ctx.db, {
-    ownerOrgId: owner?.id,
-    filter: { query: f.q ? normalizeQuery(f.q) : undefined, lifeEvent: f.lifeEvent, department: f.department, proxyCategory: f.proxyCategory },
-    limit: f.pageSize, offset: (f.page - 1) * f.pageSize,
-  });
+  const { page, pageSize, orgCode: _o, ...filter } = f;
+  const { total, ids } = await findPage(ctx.db, { publishedOnly: true }, { ...filter, ownerOrgId: owner?.id }, page, pageSize);
+  const rows = await repo.publishedByIds(ctx.db, ids);
   return {
     owner: owner ?? null, total,
     items: rows.map((r) => ({ id: r.id, ownerOrgId: r.owner_org_id, ownerName: r.owner_name, version: r.published_version!, elements: parseElements(r) })),
