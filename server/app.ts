@@ -18,6 +18,7 @@ import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerAuthRoutes } from './modules/auth/routes.ts';
 import { registerCalendarRoutes } from './modules/calendar/routes.ts';
 import { registerCatalogRoutes } from './modules/catalog/routes.ts';
+import { registerNetworkRoutes } from './modules/network/routes.ts';
 import { registerOrgRoutes } from './modules/orgs/routes.ts';
 import { registerUserRoutes } from './modules/users/routes.ts';
 
@@ -79,5 +80,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerAuditRoutes(app, ctx);
   registerCalendarRoutes(app, ctx);
   registerCatalogRoutes(app, ctx);
+  registerNetworkRoutes(app, ctx);
   return app;
 }

@@ -42,10 +42,18 @@ describe(`first set-up and demo data (${engineUnderTest})`, () => {
   it('demo data loads once and again without duplicates', async () => {
     const fresh = await testApp({ seed: false });
     try {
-      assert.deepEqual(await seedDemo(fresh.ctx), { orgs: DEMO_ORGS.length, users: DEMO_USERS.length });
-      assert.deepEqual(await seedDemo(fresh.ctx), { orgs: 0, users: 0 });
+      const first = await seedDemo(fresh.ctx);
+      assert.equal(first.orgs, DEMO_ORGS.length);
+      assert.equal(first.users, DEMO_USERS.length);
+      assert.deepEqual(first.network, { users: 108, departments: 45, units: 60, windows: 38, profiles: 112, rotaDays: 50, openingHours: DEMO_ORGS.length });
+      // A second run adds nothing at all, however many parts the demo data grows.
+      const counts = (o: object): number[] => Object.values(o).flatMap((v) => (typeof v === 'number' ? [v] : counts(v as object)));
+      const again = await seedDemo(fresh.ctx);
+      assert.ok(counts(again).every((n) => n === 0), JSON.stringify(again));
       assert.equal((await fresh.ctx.db.selectFrom('orgs').select('id').execute()).length, DEMO_ORGS.length);
-      assert.deepEqual(await verifyAuditChain(fresh.ctx.db, fresh.ctx.config.secret), { ok: true, rows: DEMO_ORGS.length + DEMO_USERS.length });
+      const audited = (await fresh.ctx.db.selectFrom('audit_log').select('seq').execute()).length;
+      assert.ok(audited >= DEMO_ORGS.length + DEMO_USERS.length + 108);
+      assert.deepEqual(await verifyAuditChain(fresh.ctx.db, fresh.ctx.config.secret), { ok: true, rows: audited });
     } finally {
       await fresh.close();
     }

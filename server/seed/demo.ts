@@ -2,8 +2,10 @@
 import type { AppContext } from '../context.ts';
 import type { OrgLevel, OrgTable } from '../db/schema.ts';
 import type { Role } from '../domain/roles.ts';
+import { hashPassword } from '../modules/auth/password.ts';
 import * as orgRepo from '../modules/orgs/repo.ts';
 import * as userRepo from '../modules/users/repo.ts';
+import { seedDemoNetwork, type NetworkSeedResult } from './demo-network.ts';
 import { insertOrgAsSystem, insertUserAsSystem, systemMeta } from './system-writes.ts';
 
 /** Shared by every demo account; README lists it. Never used outside demo data. */
@@ -47,8 +49,11 @@ export const DEMO_USERS: { username: string; displayName: string; org: string; r
   { username: 'lingdao', displayName: '吴县长', org: '341125', roles: ['leader'] },
 ];
 
-export async function seedDemo(ctx: AppContext): Promise<{ orgs: number; users: number }> {
+export async function seedDemo(ctx: AppContext): Promise<{ orgs: number; users: number; network: NetworkSeedResult }> {
   const meta = systemMeta('seed-demo');
+  // argon2 costs ~40 ms a hash and every demo account shares one password: hash it once, and only if needed.
+  let hash: Promise<string> | undefined;
+  const demoHash = () => (hash ??= hashPassword(DEMO_PASSWORD));
   let orgsAdded = 0;
   let usersAdded = 0;
   const byCode = new Map<string, OrgTable>();
@@ -62,8 +67,9 @@ export async function seedDemo(ctx: AppContext): Promise<{ orgs: number; users: 
   }
   for (const u of DEMO_USERS) {
     if (await userRepo.findByUsername(ctx.db, u.username)) continue;
-    await insertUserAsSystem(ctx, meta, { ...u, org: byCode.get(u.org)!, password: DEMO_PASSWORD });
+    await insertUserAsSystem(ctx, meta, { ...u, org: byCode.get(u.org)!, passwordHash: await demoHash() });
     usersAdded++;
   }
-  return { orgs: orgsAdded, users: usersAdded };
+  const network = await seedDemoNetwork(ctx, meta, byCode, demoHash);
+  return { orgs: orgsAdded, users: usersAdded, network };
 }
