@@ -5,7 +5,7 @@ import { ORG_LEVELS } from '../../domain/org-tree.ts';
 import { withProblems } from '../../http/problem.ts';
 import { signedIn } from '../../http/session.ts';
 import type { App } from '../../http/types.ts';
-import { createOrg, getOrg, listOrgs } from './service.ts';
+import { createOrg, getOrg, listOrgs, moveOrg, updateOrg } from './service.ts';
 
 const OrgLevel = Type.Unsafe<OrgLevelName>({ type: 'string', enum: [...ORG_LEVELS] });
 
@@ -16,6 +16,8 @@ const OrgView = Type.Object({
   openingHours: Type.Union([Type.String(), Type.Null()]),
   version: Type.Integer(),
 });
+
+const Version = Type.Integer({ minimum: 1, description: '读取时的版本号，用于防止覆盖他人的修改' });
 
 const NewOrgBody = Type.Object({
   id: Type.Optional(Type.String({ format: 'uuid' })),
@@ -54,4 +56,28 @@ export function registerOrgRoutes(app: App, ctx: AppContext): void {
   app.post('/api/orgs', {
     schema: { tags: ['orgs'], summary: '新建下级机构', body: NewOrgBody, response: withProblems({ 201: OrgView }) },
   }, async (request, reply) => reply.code(201).send(presentOrg(await createOrg(ctx, signedIn(request), request.body))));
+
+  app.patch('/api/orgs/:id', {
+    schema: {
+      tags: ['orgs'], summary: '修改机构名称、地址、电话、办公时间（名称须系统管理员；联系信息中心主任也可修改）',
+      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      body: Type.Object({
+        name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        address: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+        phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+        openingHours: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()], { description: '办公时间，如 周一至周五 8:30-12:00，14:30-17:30（节假日除外）' })),
+        version: Version,
+      }, { additionalProperties: false }),
+      response: withProblems({ 200: OrgView }),
+    },
+  }, async (request) => presentOrg(await updateOrg(ctx, signedIn(request), request.params.id, request.body)));
+
+  app.post('/api/orgs/:id/move', {
+    schema: {
+      tags: ['orgs'], summary: '把机构（连同其下级）移到新的上级机构下',
+      params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      body: Type.Object({ parentId: Type.String({ minLength: 1, maxLength: 64 }), version: Version }, { additionalProperties: false }),
+      response: withProblems({ 200: OrgView }),
+    },
+  }, async (request) => presentOrg(await moveOrg(ctx, signedIn(request), request.params.id, request.body)));
 }
