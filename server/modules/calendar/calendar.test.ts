@@ -207,6 +207,39 @@ describe(`work calendar (${engineUnderTest})`, () => {
     assert.equal(byManager.statusCode, 201, byManager.body);
   });
 
+  it('lists the local changes in the caller\'s scope, by org and year', async () => {
+    const list = async (query: string, cookie = admin) => send('GET', `/api/calendar/local-changes${query}`, cookie);
+    const names = new Map((await t.ctx.db.selectFrom('orgs').select(['id', 'name']).execute()).map((o) => [o.id, o.name]));
+    const all = await list('');
+    assert.equal(all.statusCode, 200, all.body);
+    assert.deepEqual(all.json().items.map((c: { orgId: string; date: string; kind: string; orgName: string }) => [c.orgId, c.date, c.kind, c.orgName]), [
+      [county, '2026-03-04', 'closed', names.get(county)], [town, '2026-03-05', 'closed', names.get(town)],
+    ]);
+    assert.deepEqual(all.json().items[1], {
+      orgId: town, date: '2026-03-05', kind: 'closed', reason: '防汛值班', createdAt: t.ctx.now().toISOString(), orgName: names.get(town),
+    });
+    assert.deepEqual((await list(`?orgId=${town}`)).json().items.map((c: { date: string }) => c.date), ['2026-03-05']);
+    assert.deepEqual((await list(`?orgId=${county}&year=2026`)).json().items.map((c: { date: string }) => c.date), ['2026-03-04']);
+    assert.deepEqual((await list('?year=2025')).json().items, []);
+
+    // A township clerk sees its own org's changes only; the county is out of its scope.
+    const clerk = await t.login('chuangkou');
+    assert.deepEqual((await list('', clerk)).json().items.map((c: { orgId: string }) => c.orgId), [town]);
+    const denied = await auditCount('access.denied');
+    const outside = await list(`?orgId=${county}`, clerk);
+    assert.equal(outside.statusCode, 404);
+    assert.match(String(outside.headers['content-type']), /^application\/problem\+json/);
+    assert.deepEqual(outside.json().errors, [{ pointer: '#/query/orgId', code: 'ORG_NOT_FOUND', detail: '机构不存在或不在您的管辖范围内' }]);
+    assert.equal(await auditCount('access.denied'), denied + 1);
+    assert.equal((await list(`?orgId=${otherCounty}`)).statusCode, 404);
+
+    const far = await list('?year=1999');
+    assert.equal(far.statusCode, 422);
+    assert.deepEqual(far.json().errors, [{ pointer: '#/query/year', code: 'OUT_OF_RANGE', detail: '年份应在 2000 至 2100 之间' }]);
+    assert.equal((await list('?year=26')).statusCode, 400);
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/calendar/local-changes' })).statusCode, 401);
+  });
+
   it('warns from 1 November; an admin imports 2027 and it stops being provisional', async () => {
     t.clock.advance(Date.parse('2026-11-02T02:00:00Z') - t.ctx.now().getTime());
     const cookie = await t.login('admin'); // the earlier session has expired by now

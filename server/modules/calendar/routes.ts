@@ -4,7 +4,7 @@ import type { CalendarLocalChangeTable } from '../../db/schema.ts';
 import { withProblems } from '../../http/problem.ts';
 import { signedIn } from '../../http/session.ts';
 import type { App } from '../../http/types.ts';
-import { addLocalChange, getYear, importYears, removeLocalChange, setYear } from './service.ts';
+import { addLocalChange, getYear, importYears, listLocalChanges, removeLocalChange, setYear } from './service.ts';
 
 const Year = Type.String({ pattern: '^[0-9]{4}$', description: '四位年份' });
 const Kind = Type.Unsafe<'closed' | 'open'>({ type: 'string', enum: ['closed', 'open'], description: 'closed：本地停止办公；open：本地照常上班' });
@@ -60,6 +60,21 @@ export function registerCalendarRoutes(app: App, ctx: AppContext): void {
       response: withProblems({ 200: Type.Object({ years: Type.Array(CalendarYearView) }) }),
     },
   }, async (request) => ({ years: await importYears(ctx, signedIn(request), request.body) }));
+
+  app.get('/api/calendar/local-changes', {
+    schema: {
+      tags: ['calendar'], summary: '本地调整列表（仅本人管辖范围，可按机构、年份筛选）',
+      querystring: Type.Object({
+        orgId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        year: Type.Optional(Year),
+      }, { additionalProperties: false }),
+      response: withProblems({ 200: Type.Object({ items: Type.Array(Type.Object({ ...LocalChangeView.properties, orgName: Type.String() })) }) }),
+    },
+  }, async (request) => {
+    const { orgId, year } = request.query;
+    const rows = await listLocalChanges(ctx, signedIn(request), { orgId, year: year === undefined ? undefined : Number(year) });
+    return { items: rows.map((r) => ({ ...presentChange(r), orgName: r.org_name })) };
+  });
 
   app.post('/api/calendar/local-changes', {
     schema: {

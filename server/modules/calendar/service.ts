@@ -7,7 +7,7 @@ import {
   buildCalendar, CalendarDataError, isCalendarDate, hasOfficialData, isWorkingDay, loadOfficialYears, missingYearsWarning, validateCalendarYear,
   type CalendarYear, type LocalChange, type ValidationIssue, type WorkCalendar,
 } from '../../domain/calendar.ts';
-import { can } from '../../domain/roles.ts';
+import { can, scopeOf } from '../../domain/roles.ts';
 import { Conflict, Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import * as orgs from '../orgs/repo.ts';
@@ -214,4 +214,16 @@ export async function removeLocalChange(ctx: AppContext, meta: Meta, orgId: stri
       detail: { orgId: org.id, date, kind: existing.kind, reason: existing.reason },
     });
   });
+}
+
+/** The local changes the actor may see (its orgs.read scope), of one org and one year when asked. */
+export async function listLocalChanges(ctx: AppContext, meta: Meta, filter: { orgId?: string; year?: number }) {
+  if (filter.year !== undefined && !yearInRange(filter.year)) {
+    throw invalid([{ pointer: '#/query/year', code: 'OUT_OF_RANGE', detail: `年份应在 ${MIN_YEAR} 至 ${MAX_YEAR} 之间` }]);
+  }
+  if (filter.orgId !== undefined) {
+    const org = await orgs.findOrg(ctx.db, filter.orgId);
+    if (!org || !can(meta.actor.roles, 'orgs.read', org.path)) await orgNotFound(ctx, meta, org, '#/query/orgId');
+  }
+  return repo.listLocalChanges(ctx.db, scopeOf(meta.actor.roles, 'orgs.read'), filter);
 }
