@@ -435,4 +435,16 @@ describe(`service catalog (${engineUnderTest})`, () => {
     assert.deepEqual(await snapshot(), snap);
     assert.deepEqual(await seedCatalog(t.ctx, countyCode, [gap], { checkNetwork: false }), { added: 1, skipped: 0 });
   });
+
+  it('two saves at once on the same version, or two creates of one code: one wins, the other gets 409, never a 500', async () => {
+    const id = (await create(variant(yanglao(), 'T-RS-004'))).json().id;
+    const saves = await Promise.all(['甲', '乙'].map((who) =>
+      send('POST', `/api/catalog/items/${id}/versions?basedOn=1`, admin, variant(yanglao(), 'T-RS-004', { overview: `${who}的修改` }))));
+    assert.deepEqual(saves.map((r) => r.statusCode).sort(), [201, 409], saves.map((r) => r.body).join('\n'));
+    const versions = await t.ctx.db.selectFrom('catalog_item_versions').select('version').where('item_id', '=', id).execute();
+    assert.equal(versions.length, 2);
+    const creates = await Promise.all([1, 2].map(() => create(variant(yanglao(), 'T-RS-005'))));
+    assert.deepEqual(creates.map((r) => r.statusCode).sort(), [201, 409], creates.map((r) => r.body).join('\n'));
+    assert.equal((await t.ctx.db.selectFrom('catalog_items').select('id').where('code', '=', 'T-RS-005').execute()).length, 1);
+  });
 });

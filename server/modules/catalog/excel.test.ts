@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { demoOrgIds, engineUnderTest, testApp, type TestApp } from '../../../test/helpers.ts';
 import { normalizeItem, validateItem, type ItemElements } from '../../domain/catalog.ts';
@@ -131,6 +132,12 @@ describe('catalog workbook', () => {
     assert.equal(describeRowIssue(7, { pointer: '#/fee/basis', code: 'REQUIRED', detail: '请填写收费依据' }), '第 7 行「收费依据」：请填写收费依据');
     assert.equal(describeRowIssue(7, { pointer: '#/committedLimitDays', code: 'X', detail: '…' }), '第 7 行「承诺时限（工作日）」：…');
     assert.equal(describeRowIssue(7, { pointer: '#/process', code: 'X', detail: '…' }), '第 7 行「办理流程」：…');
+  });
+
+  it('the operator docs list every column, in order', () => {
+    const doc = readFileSync(new URL('../../../docs/catalog.md', import.meta.url), 'utf8');
+    const listed = [...doc.matchAll(/^\| ([^|]+?) \|/gm)].map((m) => m[1]).filter((h) => COLUMNS.some((c) => c.header === h));
+    assert.deepEqual(listed, COLUMNS.map((c) => c.header));
   });
 
   it('refuses what is not a workbook, a sheet without the columns, and an empty sheet', async () => {
