@@ -13,6 +13,7 @@ import { loggerOptions } from './http/logging.ts';
 import { registerProblemHandlers, sendProblem } from './http/problem.ts';
 import { registerSecurity } from './http/security.ts';
 import { registerSessionHook } from './http/session.ts';
+import { registerWebApp } from './http/static.ts';
 import type { App } from './http/types.ts';
 import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerAuthRoutes } from './modules/auth/routes.ts';
@@ -28,6 +29,8 @@ export interface BuildOptions {
   /** Where log lines go (tests capture them); stdout when absent. */
   logStream?: DestinationStream;
   https?: { key: Buffer; cert: Buffer } | null;
+  /** The built web app's folder; null serves the API only. Default: web/dist. */
+  webRoot?: string | null;
 }
 
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<App> {
@@ -81,5 +84,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerCalendarRoutes(app, ctx);
   registerCatalogRoutes(app, ctx);
   registerNetworkRoutes(app, ctx);
+  await registerWebApp(app, options.webRoot);
   return app;
 }

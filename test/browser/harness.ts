@@ -1,0 +1,156 @@
+// Browser tests against the real thing: the server started as `npm start` would (a child process on
+// 127.0.0.1, a random free port, a fresh DATA_DIR with demo data) and Debian's Chromium driven by
+// playwright-core. Each test gets a new browser context (empty storage) and leaves a screenshot of
+// its final state in test-results/screenshots/<name>.png, pass or fail.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { engineUnderTest, freshDatabaseTarget } from '../helpers.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const chromiumMissing = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (apt-get install chromium fonts-wqy-zenhei)`;
+export const DEMO_PASSWORD = 'Bianmin#2026';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCREENSHOTS = path.join(root, 'test-results', 'screenshots');
+
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export const PHONE: BrowserContextOptions = { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+export const DESKTOP: BrowserContextOptions = { viewport: { width: 1366, height: 768 } };
+
+export interface RunningServer {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/** Builds web/dist when it is missing or older than its sources (scripts/test.mjs has usually done it). */
+export function ensureWebBuilt(): void {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-web.mjs'), '--if-stale'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`web build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** The server as `npm start` runs it, on a random port, with a fresh database and demo data. */
+export async function startServer(): Promise<RunningServer> {
+  ensureWebBuilt();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bianmin-browser-'));
+  // SQLite in the fresh DATA_DIR; under a PostgreSQL run (DATABASE_URL set) a fresh database there.
+  const db = engineUnderTest === 'postgres' ? await freshDatabaseTarget() : null;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DEMO_DATA: 'true', LOG_LEVEL: 'info',
+  };
+  delete env.BIANMIN_SECRET;
+  if (db) env.DATABASE_URL = db.url;
+  else delete env.DATABASE_URL;
+
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /已启动：(https?:\/\/[\d.]+:\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before starting:\n${output}`));
+    });
+  });
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+      await db?.drop();
+    },
+  };
+}
+
+/** playwright-core's launch gives every browser a fresh temporary user-data-dir of its own. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface BrowserEnv {
+  server: RunningServer;
+  browser: Browser;
+  /** Runs `fn` on a new page in a new context; screenshots the final state; fails on CSP violations or page errors. */
+  withPage: (name: string, options: BrowserContextOptions, fn: (page: Page) => Promise<void>) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+export async function startBrowserEnv(): Promise<BrowserEnv> {
+  const server = await startServer();
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    server,
+    browser,
+    async withPage(name, options, fn) {
+      const context = await browser.newContext({ baseURL: server.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+      });
+      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+      try {
+        await fn(page);
+        if (problems.length) throw new Error(problems.join('\n'));
+      } finally {
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false }).catch(() => undefined);
+        await context.close();
+      }
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.stop();
+    },
+  };
+}
+
+/** Signs in through the form, as a person would. */
+export async function signIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+}
+
+export async function fontSizeOf(page: Page, selector: string): Promise<number> {
+  return page.locator(selector).first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+}
+
+/** Waits until the element's font size reaches `min` px (styles are applied after a re-render), then returns it. */
+export async function waitForFontSize(page: Page, selector: string, min: number): Promise<number> {
+  await page.waitForFunction(
+    ([sel, px]) => parseFloat(getComputedStyle(document.querySelector(sel as string)!).fontSize) >= (px as number),
+    [selector, min] as const,
+    { timeout: 5000 },
+  ).catch(() => undefined);
+  return fontSizeOf(page, selector);
+}

@@ -1,0 +1,34 @@
+// The entry: settings, server-state cache and the two apps, each loaded only when its URL is opened.
+// The portal never pulls antd or ECharts (scripts/measure-portal.mjs checks and measures it).
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, StrictMode, Suspense } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { initPrefs } from './prefs/prefs.ts';
+import { PageLoading } from './shell/PageLoading.tsx';
+import './shell/base.css';
+
+const PortalApp = lazy(() => import('./portal/PortalApp.tsx'));
+const StaffApp = lazy(() => import('./staff/StaffApp.tsx'));
+
+initPrefs();
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: (count, err) => count < 2 && (err as { status?: number }).status === 0, refetchOnWindowFocus: false, staleTime: 30_000 },
+  },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <Suspense fallback={<PageLoading />}>
+          <Routes>
+            <Route path="/portal/*" element={<PortalApp />} />
+            <Route path="/*" element={<StaffApp />} />
+          </Routes>
+        </Suspense>
+      </BrowserRouter>
+    </QueryClientProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,95 @@
+// The public API the portal reads (no sign-in): catalog search, service guides, center boards.
+// Shapes follow server/modules/catalog/routes.ts (PublicItemView, PublicGuideView) and
+// server/modules/network/presenter.ts (BoardView).
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { get, ProblemError } from '../api/client.ts';
+
+export interface CatalogHit {
+  id: string;
+  code: string;
+  name: string;
+  shortName: string | null;
+  itemType: string;
+  department: string;
+  departmentName: string;
+  handlingMode: string;
+  caseType: string;
+  committedLimitDays: number;
+  maxVisits: number;
+  proxyCategory: string | null;
+  acceptLevels: string[];
+  lifeEvents: string[];
+  ownerOrgId: string;
+  ownerName: string;
+}
+
+export interface CatalogPage {
+  owner: { id: string; code: string; name: string } | null;
+  total: number;
+  items: CatalogHit[];
+}
+
+export interface Guide extends CatalogHit {
+  version: number;
+  publishedAt: string;
+  overview: string;
+  legalBasis: { law: string; articles: string | null }[];
+  fee: { charged: boolean; standard: string | null; basis: string | null; amountYuan: number | null };
+  materials: {
+    name: string; requirement: string; condition: string | null; form: string; copies: number; medium: string;
+    sample: string | null; note: string | null;
+  }[];
+  preconditions: string[];
+  procedure: string[];
+  legalLimitDays: number;
+  specialSteps: { name: string; countsInLimit: boolean; maxDays: number }[];
+  process: { name: string; limitDays: number; handlers: { department: string; departmentName: string; level: string }[] }[];
+  where: { orgName: string; address: string | null; phone: string | null; openingHours: string | null; contact: string | null };
+}
+
+export interface PublicStaff {
+  name: string;
+  staffNo: string;
+  title: string | null;
+  duties: string | null;
+  photoUrl: string | null;
+}
+
+export interface Board {
+  org: { code: string; name: string; level: string; levelLabel: string; address: string | null; phone: string | null; openingHours: string | null };
+  asOf: string;
+  windows: { number: string; sign: string; units: string[]; status: 'open' | 'closed'; post: 'A' | 'B' | null; staff: PublicStaff | null }[];
+  handlingRooms: { name: string; department: string | null }[];
+  villageRoom: { name: string | null; weekday: number; onDutyToday: PublicStaff | null; rota: { weekday: number; staff: PublicStaff | null }[] } | null;
+}
+
+export function useCatalogSearch(q: string, lifeEvent: string | null, page: number) {
+  const params = new URLSearchParams({ page: String(page), pageSize: '20' });
+  if (q) params.set('q', q);
+  if (lifeEvent) params.set('lifeEvent', lifeEvent);
+  return useQuery({
+    queryKey: ['portal', 'catalog', q, lifeEvent, page],
+    queryFn: ({ signal }) => get<CatalogPage>(`/api/public/catalog?${params}`, { signal }),
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+  });
+}
+
+export function useGuide(id: string) {
+  return useQuery({
+    queryKey: ['portal', 'guide', id],
+    queryFn: () => get<Guide>(`/api/public/catalog/${encodeURIComponent(id)}`),
+    retry: false,
+  });
+}
+
+export function useBoard(code: string) {
+  return useQuery({
+    queryKey: ['portal', 'board', code],
+    queryFn: () => get<Board>(`/api/public/orgs/${encodeURIComponent(code)}/board`),
+    retry: false,
+    refetchInterval: 60_000,
+  });
+}
+
+export const notFound = (err: unknown) => err instanceof ProblemError && err.status === 404;

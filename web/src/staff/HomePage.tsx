@@ -1,0 +1,80 @@
+// The first page after sign-in: who you are, where, and the work your roles open.
+import { ApartmentOutlined, AuditOutlined, BookOutlined, CalendarOutlined, GlobalOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Card, Col, Row, Tag, Typography } from 'antd';
+import { Link } from 'react-router';
+import { get } from '../api/client.ts';
+import type { Org } from '../api/types.ts';
+import { useT, type MessageKey } from '../i18n/index.ts';
+import { useFeatures } from './features.ts';
+import { can, hasRole, useMe } from './session.ts';
+
+interface Tile {
+  to: string;
+  icon: React.ReactNode;
+  title: MessageKey;
+  text: MessageKey;
+}
+
+const CASE_ROLES = ['acceptance_clerk', 'window_clerk', 'handling_officer', 'village_cadre', 'supervisor', 'leader'];
+
+export default function HomePage() {
+  const t = useT();
+  const { data: me } = useMe();
+  const features = useFeatures();
+  const orgs = useQuery({ queryKey: ['orgs'], queryFn: () => get<{ items: Org[] }>('/api/orgs') });
+  const orgName = (id: string) => orgs.data?.items.find((o) => o.id === id)?.name ?? '';
+
+  const tiles: Tile[] = [];
+  if (can(me, 'orgs.read')) tiles.push({ to: '/admin/orgs', icon: <ApartmentOutlined />, title: 'nav.orgs', text: 'home.tile.orgs' });
+  if (can(me, 'users.read')) tiles.push({ to: '/admin/users', icon: <TeamOutlined />, title: 'nav.users', text: 'home.tile.users' });
+  tiles.push({ to: '/admin/calendar', icon: <CalendarOutlined />, title: 'nav.calendar', text: can(me, 'calendar.manage') ? 'home.tile.calendarManage' : 'home.tile.calendar' });
+  if (features.network && can(me, 'network.manage')) tiles.push({ to: '/admin/network', icon: <ShopOutlined />, title: 'nav.network', text: 'home.tile.network' });
+  if (features.catalog && can(me, 'catalog.manage')) tiles.push({ to: '/admin/catalog', icon: <BookOutlined />, title: 'nav.catalog', text: 'home.tile.catalog' });
+  if (can(me, 'audit.read')) tiles.push({ to: '/admin/audit', icon: <AuditOutlined />, title: 'nav.audit', text: 'home.tile.audit' });
+  tiles.push({ to: '/portal', icon: <GlobalOutlined />, title: 'nav.portal', text: 'home.tile.portal' });
+
+  return (
+    <div className="page">
+      <Typography.Title level={2}>{t('home.greeting', { name: me?.displayName ?? '' })}</Typography.Title>
+      <div className="home-roles" data-testid="home-roles">
+        {me?.roles.map((g) => (
+          <Tag key={`${g.role}:${g.orgId}`} color="blue" className="home-role">
+            {t(`role.${g.role}` as MessageKey)} · {orgName(g.orgId)}
+          </Tag>
+        ))}
+      </div>
+      {hasRole(me, ...CASE_ROLES) && (
+        <Alert className="home-cases-note" type="info" showIcon title={t('home.casesComing')} />
+      )}
+      <Row gutter={[16, 16]} className="home-tiles">
+        {tiles.map((tile) => (
+          <Col xs={24} sm={12} lg={8} key={tile.to}>
+            {tile.to === '/portal' ? (
+              <a href={tile.to} className="home-tile-link">
+                <Card hoverable className="home-tile"><TileBody tile={tile} /></Card>
+              </a>
+            ) : (
+              <Link to={tile.to} className="home-tile-link">
+                <Card hoverable className="home-tile"><TileBody tile={tile} /></Card>
+              </Link>
+            )}
+          </Col>
+        ))}
+      </Row>
+    </div>
+  );
+}
+
+function TileBody({ tile }: { tile: Tile }) {
+  const t = useT();
+  return (
+    <div className="home-tile-body">
+      <span className="home-tile-icon" aria-hidden="true">{tile.icon}</span>
+      <div>
+        <div className="home-tile-title">{t(tile.title)}</div>
+        <div className="home-tile-text">{t(tile.text)}</div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+// Header (who, settings, sign-out), a menu of what this user's roles allow, and the page.
+import {
+  AuditOutlined, ApartmentOutlined, BookOutlined, CalendarOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined,
+  KeyOutlined, ShopOutlined, TeamOutlined,
+} from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { App, Button, Layout, Menu, Space, Typography } from 'antd';
+import type { MenuProps } from 'antd';
+import { Suspense } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { post } from '../api/client.ts';
+import { useT } from '../i18n/index.ts';
+import { PageLoading } from '../shell/PageLoading.tsx';
+import { PrefsBar } from '../shell/PrefsBar.tsx';
+import { can, ME_KEY, setSignOutNotice, useMe } from './session.ts';
+import { useFeatures } from './features.ts';
+
+export function StaffLayout() {
+  const t = useT();
+  const { data: me } = useMe();
+  const features = useFeatures();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { message } = App.useApp();
+
+  const items: MenuProps['items'] = [
+    { key: '/', icon: <HomeOutlined />, label: <Link to="/">{t('nav.home')}</Link> },
+    can(me, 'orgs.read') && { key: '/admin/orgs', icon: <ApartmentOutlined />, label: <Link to="/admin/orgs">{t('nav.orgs')}</Link> },
+    can(me, 'users.read') && { key: '/admin/users', icon: <TeamOutlined />, label: <Link to="/admin/users">{t('nav.users')}</Link> },
+    { key: '/admin/calendar', icon: <CalendarOutlined />, label: <Link to="/admin/calendar">{t('nav.calendar')}</Link> },
+    features.network && can(me, 'network.manage') && { key: '/admin/network', icon: <ShopOutlined />, label: <Link to="/admin/network">{t('nav.network')}</Link> },
+    features.catalog && can(me, 'catalog.manage') && { key: '/admin/catalog', icon: <BookOutlined />, label: <Link to="/admin/catalog">{t('nav.catalog')}</Link> },
+    can(me, 'audit.read') && { key: '/admin/audit', icon: <AuditOutlined />, label: <Link to="/admin/audit">{t('nav.audit')}</Link> },
+    { key: '/portal', icon: <GlobalOutlined />, label: <a href="/portal">{t('nav.portal')}</a> },
+  ].filter(Boolean) as MenuProps['items'];
+  const selected = '/' + location.pathname.split('/').filter(Boolean).slice(0, 2).join('/');
+
+  async function logout() {
+    try {
+      await post('/api/auth/logout');
+    } catch {
+      // A session that already ended is signed out all the same.
+    }
+    setSignOutNotice({ kind: 'success', text: t('login.signedOut') });
+    queryClient.setQueryData(ME_KEY, null);
+    queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== ME_KEY[0] });
+    message.success(t('login.signedOut'));
+    navigate('/login', { replace: true });
+  }
+
+  return (
+    <Layout className="staff-shell">
+      <a className="skip-link" href="#main">{t('common.skipToContent')}</a>
+      <Layout.Header className="staff-header">
+        <Link to="/" className="staff-brand">{t('app.name')}</Link>
+        <div className="staff-header-right">
+          <PrefsBar />
+          <Space size="small" className="staff-user">
+            <Typography.Text className="staff-user-name" data-testid="current-user">{me?.displayName}</Typography.Text>
+            <Link to="/account/password" className="staff-header-link" aria-label={t('nav.password')} title={t('nav.password')}><KeyOutlined /></Link>
+            <Button size="small" icon={<LogoutOutlined />} onClick={logout} className="staff-logout">{t('nav.logout')}</Button>
+          </Space>
+        </div>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={208} className="staff-sider">
+          <nav aria-label={t('nav.main')}>
+            <Menu mode="inline" selectedKeys={[selected === '/' ? '/' : selected]} items={items} />
+          </nav>
+        </Layout.Sider>
+        <Layout.Content id="main" className="staff-content" tabIndex={-1}>
+          <Suspense fallback={<PageLoading />}>
+            <Outlet />
+          </Suspense>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
