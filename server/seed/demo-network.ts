@@ -6,13 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext, RequestMeta } from '../context.ts';
 import type { DepartmentTable, OrgTable, UnitKind, UnitTable, WindowTable } from '../db/schema.ts';
-import { inTransaction, type Tx } from '../db/transaction.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { standardDepartment, STANDARD_DEPARTMENTS } from '../domain/departments.ts';
 import type { Role } from '../domain/roles.ts';
 import { recordAudit } from '../modules/audit/service.ts';
-import * as repo from '../modules/network/repo.ts';
 import * as userRepo from '../modules/users/repo.ts';
-import { writeUserAsSystem } from './system-writes.ts';
 
 export interface DemoPerson {
   username: string;
@@ -333,121 +331,167 @@ export interface NetworkSeedResult {
 }
 
 /**
- * Writes whatever of the demo network is missing, in one transaction, each record audited as the
- * system's. `passwordHash` is the demo password hashed once by the caller.
+ * Writes whatever of the demo network is missing, in one transaction. What exists is read first and
+ * what is missing written in a few bulk statements (every test app seeds this, on both engines);
+ * each new account gets its own audit row, and each org one `demo.seed` row naming what was added
+ * there. `passwordHash` is the demo password hashed once by the caller.
  */
 export async function seedDemoNetwork(
   ctx: AppContext, meta: RequestMeta, byCode: ReadonlyMap<string, OrgTable>, passwordHash: () => Promise<string>,
 ): Promise<NetworkSeedResult> {
   const result: NetworkSeedResult = { users: 0, departments: 0, units: 0, windows: 0, profiles: 0, rotaDays: 0, openingHours: 0 };
   const people = demoNetworkPeople();
-  const missing = [];
-  for (const p of people) if (!p.existing && !(await userRepo.findByUsername(ctx.db, p.username))) missing.push(p);
-  const hash = missing.length > 0 ? await passwordHash() : '';
-  const at = ctx.now().toISOString();
-  const audit = (tx: Tx, action: string, objectType: string, objectId: string, detail: Record<string, unknown>) =>
-    recordAudit(ctx, tx, meta, { action, objectType, objectId, username: 'system', detail });
+  const orgs = [...byCode.values()];
   const org = (code: string) => {
     const o = byCode.get(code);
     if (!o) throw new Error(`demo network: org ${code} is missing`);
     return o;
   };
+  const homeOf = new Map<string, string>();
+  for (const c of DEMO_NETWORK.centers) for (const p of peopleOf(c)) homeOf.set(p.username, c.org);
+  for (const v of DEMO_NETWORK.villages) for (const p of v.cadres) homeOf.set(p.username, v.org);
+  const at = ctx.now().toISOString();
 
   await inTransaction(ctx.db, async (tx) => {
-    for (const o of byCode.values()) {
+    const orgIds = orgs.map((o) => o.id);
+    const have = {
+      users: new Map((await tx.selectFrom('users').select(['id', 'username_key']).where('username_key', 'in', people.map((p) => userRepo.usernameKey(p.username))).execute())
+        .map((u) => [u.username_key, u.id])),
+      departments: await tx.selectFrom('departments').selectAll().where('org_id', 'in', orgIds).execute(),
+      units: await tx.selectFrom('units').selectAll().where('org_id', 'in', orgIds).where('active', '=', 1).execute(),
+      windows: new Set((await tx.selectFrom('windows').select(['org_id', 'number']).where('org_id', 'in', orgIds).execute()).map((w) => `${w.org_id}/${w.number}`)),
+      rotaOrgs: new Set((await tx.selectFrom('duty_rota').select('org_id').where('org_id', 'in', orgIds).execute()).map((r) => r.org_id)),
+    };
+    const added = new Map<string, Record<string, unknown[]>>();
+    const note = (orgId: string, what: string, value: unknown) => {
+      const entry = added.get(orgId) ?? {};
+      (entry[what] ??= []).push(value);
+      added.set(orgId, entry);
+    };
+
+    // Opening hours, where none are set.
+    for (const o of orgs) {
       if (o.opening_hours !== null || o.level === 'province') continue;
       await tx.updateTable('orgs').set({ opening_hours: OPENING_HOURS[o.level], updated_at: at, version: o.version + 1 })
         .where('id', '=', o.id).where('opening_hours', 'is', null).execute();
-      await audit(tx, 'org.update', 'org', o.id, { changes: { opening_hours: OPENING_HOURS[o.level] } });
+      note(o.id, 'openingHours', OPENING_HOURS[o.level]);
       result.openingHours++;
     }
 
-    const ids = new Map<string, string>();
-    for (const p of people) {
-      const found = await userRepo.findByUsername(tx, p.username);
-      if (found) {
-        ids.set(p.username, found.id);
-        continue;
+    // Accounts: one bulk insert, one audit row each (as for every account the system creates).
+    const newPeople = people.filter((p) => !p.existing && !have.users.has(userRepo.usernameKey(p.username)));
+    if (newPeople.length > 0) {
+      const hash = await passwordHash();
+      const rows = newPeople.map((p) => ({
+        id: randomUUID(), username: p.username, username_key: userRepo.usernameKey(p.username), display_name: p.displayName,
+        org_id: org(homeOf.get(p.username)!).id, password_hash: hash, password_changed_at: at, failed_logins: 0, locked_until: null,
+        disabled: 0 as const, created_at: at, updated_at: at, version: 1,
+      }));
+      await tx.insertInto('users').values(rows).execute();
+      await tx.insertInto('user_roles').values(rows.map((u, i) => ({ user_id: u.id, role: newPeople[i]!.role, org_id: u.org_id, created_at: at }))).execute();
+      for (const [i, u] of rows.entries()) {
+        have.users.set(u.username_key, u.id);
+        await recordAudit(ctx, tx, meta, {
+          action: 'user.create', objectType: 'user', objectId: u.id, username: 'system',
+          detail: { username: u.username, roles: [`${newPeople[i]!.role}@${u.org_id}`] },
+        });
       }
-      const home = DEMO_NETWORK.centers.find((c) => peopleOf(c).includes(p))?.org ?? DEMO_NETWORK.villages.find((v) => v.cadres.includes(p))!.org;
-      ids.set(p.username, await writeUserAsSystem(ctx, tx, meta, { username: p.username, displayName: p.displayName, org: org(home), roles: [p.role] }, hash));
-      result.users++;
+      result.users = rows.length;
     }
-    const userId = (p: DemoPerson) => ids.get(p.username)!;
-
-    for (const p of people) {
-      if (await repo.findProfile(tx, userId(p))) continue;
-      if (await repo.findProfileByStaffNo(tx, p.staffNo)) continue;
-      const row = { user_id: userId(p), staff_no: p.staffNo, title: p.title, duties: p.duties, photo_file: null, on_public_board: 1 as const, updated_at: at, version: 1 };
-      await repo.insertProfile(tx, row);
-      await audit(tx, 'staff_profile.create', 'staff_profile', row.user_id, { staff_no: p.staffNo, title: p.title });
-      result.profiles++;
-    }
-
-    const ensureDepartment = async (o: OrgTable, code: string): Promise<DepartmentTable> => {
-      const found = await repo.findDepartmentByCode(tx, o.id, code);
-      if (found) return found;
-      const above = o.level === 'county' ? undefined : [...byCode.values()].find((x) => x.id === o.parent_id);
-      const parent = above ? await repo.findDepartmentByCode(tx, above.id, code) : undefined;
-      const row: DepartmentTable = {
-        id: randomUUID(), org_id: o.id, code, name: o.level === 'county' ? departmentName(code) : stationName(code),
-        parent_id: parent?.id ?? null, created_at: at, updated_at: at, version: 1,
-      };
-      await repo.insertDepartment(tx, row);
-      await audit(tx, 'department.create', 'department', row.id, { orgId: o.id, code, name: row.name, parentId: row.parent_id });
-      result.departments++;
-      return row;
+    const userId = (p: DemoPerson) => {
+      const id = have.users.get(userRepo.usernameKey(p.username));
+      if (!id) throw new Error(`demo network: account ${p.username} is missing`);
+      return id;
     };
 
-    const ensureUnit = async (o: OrgTable, kind: UnitKind, name: string, departmentId: string | null, head: string | null): Promise<UnitTable> => {
-      const found = (await repo.activeUnitsOf(tx, o.id, [kind])).find((u) => u.name === name && u.department_id === departmentId);
+    // Badges, for whoever has none and whose staff number is free.
+    const ids = people.map(userId);
+    const profiled = new Set((await tx.selectFrom('staff_profiles').select('user_id').where('user_id', 'in', ids).execute()).map((r) => r.user_id));
+    const numbers = new Set((await tx.selectFrom('staff_profiles').select('staff_no').where('staff_no', 'in', people.map((p) => p.staffNo)).execute()).map((r) => r.staff_no));
+    const profiles = people.filter((p) => !profiled.has(userId(p)) && !numbers.has(p.staffNo)).map((p) => ({
+      user_id: userId(p), staff_no: p.staffNo, title: p.title, duties: p.duties, photo_file: null, on_public_board: 1 as const, updated_at: at, version: 1,
+    }));
+    if (profiles.length > 0) await tx.insertInto('staff_profiles').values(profiles).execute();
+    for (const p of profiles) note(org(homeOf.get(people.find((x) => userId(x) === p.user_id)!.username)!).id, 'badges', p.staff_no);
+    result.profiles = profiles.length;
+
+    // Departments (county first, so a township's station finds its county department), units, windows.
+    const newDepartments: DepartmentTable[] = [];
+    const department = (orgId: string, code: string) =>
+      [...have.departments, ...newDepartments].find((d) => d.org_id === orgId && d.code === code);
+    const newUnits: UnitTable[] = [];
+    // Matched by what makes a unit unique (one desk or room per org, one handling unit per department),
+    // not by name, so a unit an administrator renamed is not created a second time.
+    const unit = (orgId: string, kind: UnitKind, departmentId: string | null) => [...have.units, ...newUnits]
+      .find((u) => u.org_id === orgId && (departmentId === null ? u.kind === kind : u.department_id === departmentId));
+    const ensureUnit = (o: OrgTable, kind: UnitKind, name: string, departmentId: string | null, head: string | null): UnitTable => {
+      const found = unit(o.id, kind, departmentId);
       if (found) return found;
       const row: UnitTable = {
         id: randomUUID(), org_id: o.id, kind, name, department_id: departmentId, head_user_id: head, active: 1, created_at: at, updated_at: at, version: 1,
       };
-      await repo.insertUnit(tx, row);
-      await audit(tx, 'unit.create', 'unit', row.id, { orgId: o.id, kind, name, departmentId, headUserId: head });
-      result.units++;
+      newUnits.push(row);
+      note(o.id, 'units', `${name}（${row.id}）`);
       return row;
     };
-
-    const ensureWindow = async (o: OrgTable, w: DemoWindow, unitIds: string[]) => {
-      if (await repo.findWindowByNumber(tx, o.id, w.number)) return;
+    const newWindows: WindowTable[] = [];
+    const newWindowUnits: { window_id: string; unit_id: string }[] = [];
+    const ensureWindow = (o: OrgTable, w: DemoWindow, unitIds: string[]) => {
+      if (have.windows.has(`${o.id}/${w.number}`)) return;
       const row: WindowTable = {
         id: randomUUID(), org_id: o.id, number: w.number, sign: w.sign, a_user_id: userId(w.a), b_user_id: userId(w.b), active: 1,
         created_at: at, updated_at: at, version: 1,
       };
-      await repo.insertWindow(tx, row);
-      await repo.replaceWindowUnits(tx, row.id, unitIds);
-      await audit(tx, 'window.create', 'window', row.id, { orgId: o.id, number: w.number, sign: w.sign, unitIds });
-      result.windows++;
+      newWindows.push(row);
+      newWindowUnits.push(...unitIds.map((unit_id) => ({ window_id: row.id, unit_id })));
+      note(o.id, 'windows', `${w.number} ${w.sign}（${row.id}）`);
     };
 
-    // County departments first, so township stations find their parent.
     for (const c of DEMO_NETWORK.centers) {
       const o = org(c.org);
-      const departments = new Map<string, DepartmentTable>();
-      for (const code of c.departments) departments.set(code, await ensureDepartment(o, code));
-      const deskUnit = await ensureUnit(o, 'acceptance_desk', c.desk.name, null, null);
-      for (const counter of c.desk.counters) await ensureWindow(o, counter, [deskUnit.id]);
+      const above = orgs.find((x) => x.id === o.parent_id);
+      for (const code of c.departments) {
+        if (department(o.id, code)) continue;
+        const row: DepartmentTable = {
+          id: randomUUID(), org_id: o.id, code, name: o.level === 'county' ? departmentName(code) : stationName(code),
+          parent_id: o.level === 'county' || !above ? null : department(above.id, code)?.id ?? null, created_at: at, updated_at: at, version: 1,
+        };
+        newDepartments.push(row);
+        note(o.id, 'departments', `${code}（${row.id}）`);
+      }
+      const deskUnit = ensureUnit(o, 'acceptance_desk', c.desk.name, null, null);
+      for (const counter of c.desk.counters) ensureWindow(o, counter, [deskUnit.id]);
       const handling = new Map<string, UnitTable>();
       for (const code of new Set(c.windows.flatMap((w) => w.departments))) {
         const name = o.level === 'county' ? `${departmentName(code)}窗口` : stationName(code);
-        handling.set(code, await ensureUnit(o, 'handling_window', name, departments.get(code)!.id, null));
+        handling.set(code, ensureUnit(o, 'handling_window', name, department(o.id, code)!.id, null));
       }
-      for (const w of c.windows) await ensureWindow(o, w, w.departments.map((code) => handling.get(code)!.id));
-      for (const r of c.rooms) await ensureUnit(o, 'handling_room', r.name, departments.get(r.department)!.id, userId(r.head));
+      for (const w of c.windows) ensureWindow(o, w, w.departments.map((code) => handling.get(code)!.id));
+      for (const r of c.rooms) ensureUnit(o, 'handling_room', r.name, department(o.id, r.department)!.id, userId(r.head));
     }
 
+    // Village rooms, and the demo week's rota where a village has none (a rota someone set stays theirs).
+    const rota: { org_id: string; weekday: number; user_id: string; updated_at: string }[] = [];
     for (const v of DEMO_NETWORK.villages) {
       const o = org(v.org);
-      await ensureUnit(o, 'village_room', '便民服务室', null, userId(v.cadres[0]!));
-      const have = new Set((await repo.rotaOf(tx, o.id)).map((r) => r.weekday));
-      const add = rotaOf(v).filter((d) => !have.has(d.weekday));
-      if (add.length === 0) continue;
-      await tx.insertInto('duty_rota').values(add.map((d) => ({ org_id: o.id, weekday: d.weekday, user_id: userId(d.person), updated_at: at }))).execute();
-      await audit(tx, 'duty_rota.set', 'duty_rota', o.id, { after: add.map((d) => `${d.weekday}:${userId(d.person)}`) });
-      result.rotaDays += add.length;
+      ensureUnit(o, 'village_room', '便民服务室', null, userId(v.cadres[0]!));
+      if (have.rotaOrgs.has(o.id)) continue;
+      for (const d of rotaOf(v)) {
+        rota.push({ org_id: o.id, weekday: d.weekday, user_id: userId(d.person), updated_at: at });
+        note(o.id, 'rota', `${d.weekday}:${userId(d.person)}`);
+      }
+    }
+
+    if (newDepartments.length > 0) await tx.insertInto('departments').values(newDepartments).execute();
+    if (newUnits.length > 0) await tx.insertInto('units').values(newUnits).execute();
+    if (newWindows.length > 0) await tx.insertInto('windows').values(newWindows).execute();
+    if (newWindowUnits.length > 0) await tx.insertInto('window_units').values(newWindowUnits).execute();
+    if (rota.length > 0) await tx.insertInto('duty_rota').values(rota).execute();
+    Object.assign(result, { departments: newDepartments.length, units: newUnits.length, windows: newWindows.length, rotaDays: rota.length });
+
+    for (const o of orgs) {
+      const detail = added.get(o.id);
+      if (detail) await recordAudit(ctx, tx, meta, { action: 'demo.seed', objectType: 'org', objectId: o.id, username: 'system', detail: { code: o.code, ...detail } });
     }
   });
   return result;

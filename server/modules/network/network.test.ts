@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_PASSWORD, demoOrgIds, engineUnderTest, orgIdByCode, testApp, userIdByName, type TestApp } from '../../../test/helpers.ts';
-import { DEMO_USERS } from '../../seed/demo.ts';
+import { DEMO_USERS, seedDemo } from '../../seed/demo.ts';
 import { demoNetworkSummary, OPENING_HOURS } from '../../seed/demo-network.ts';
 import { acceptanceDeskOf, handlingUnitFor, villageRoomOf, windowHolder, windowsServing } from './service.ts';
 
@@ -628,6 +628,13 @@ describe(`service network (${engineUnderTest})`, () => {
       assert.equal(await windowHolder(t.ctx, 'no-such-window', t.ctx.now()), undefined);
       assert.equal('department_code' in forestry, false);
     });
+  });
+
+  it('re-running the demo seed after all these changes adds nothing and undoes nothing', async () => {
+    const before = await snapshot();
+    const again = await seedDemo(t.ctx);
+    assert.deepEqual(again.network, { users: 0, departments: 0, units: 0, windows: 0, profiles: 0, rotaDays: 0, openingHours: 0 });
+    assert.deepEqual(await snapshot(), before);
   });
 
   it('documents every route in OpenAPI; public routes need no session', async () => {
