@@ -3,7 +3,7 @@
 // before `npm start` (prestart) with --if-stale, so a new user never runs an extra command.
 //   node scripts/build-web.mjs            build now
 //   node scripts/build-web.mjs --if-stale build only when web/dist is missing or older than its sources
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -46,6 +46,9 @@ function precompress(dir) {
 
 export async function buildWeb() {
   const started = Date.now();
+  // Always a production bundle, even when started from a test run (NODE_ENV=test would give React's
+  // development build, three times larger).
+  process.env.NODE_ENV = 'production';
   const { build } = await import('vite');
   await build({ configFile: path.join(web, 'vite.config.ts'), logLevel: 'warn' });
   const compressed = precompress(path.join(dist, 'assets'));
@@ -57,15 +60,38 @@ export async function buildWeb() {
   if (m.leaked.length) throw new Error(`the portal's initial JS pulls in antd or ECharts:\n${m.leaked.slice(0, 10).join('\n')}`);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  if (process.argv.includes('--if-stale') && !isStale()) {
-    console.log('网页已是最新 (web app up to date: web/dist)');
-  } else {
+const lockFile = path.join(web, '.build-lock');
+
+/** One build at a time (parallel test files, or `npm start` while tests run): wait for the other one. */
+async function withBuildLock(fn) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
     try {
-      await buildWeb();
-    } catch (err) {
-      console.error(`网页构建失败 (web build failed): ${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
+      closeSync(openSync(lockFile, 'wx'));
+      break;
+    } catch {
+      // A lock older than 3 minutes was left by a killed build.
+      if (existsSync(lockFile) && Date.now() - statSync(lockFile).mtimeMs > 180_000) rmSync(lockFile, { force: true });
+      if (Date.now() > deadline) throw new Error(`another build holds ${lockFile}`);
+      await new Promise((r) => setTimeout(r, 250));
     }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lockFile, { force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const ifStale = process.argv.includes('--if-stale');
+  try {
+    await withBuildLock(async () => {
+      if (ifStale && !isStale()) console.log('网页已是最新 (web app up to date: web/dist)');
+      else await buildWeb();
+    });
+  } catch (err) {
+    console.error(`网页构建失败 (web build failed): ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
   }
 }

@@ -39,7 +39,15 @@ export async function registerWebApp(app: App, root: string | null = DEFAULT_WEB
   app.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     const pathname = request.url.split('?')[0] ?? '/';
     // A missing API route or a missing asset is a 404, never the app's page.
-    if (pathname.startsWith('/api/') || pathname === '/api' || pathname.startsWith('/assets/')) return reply.callNotFound();
+    if (pathname.startsWith('/api/') || pathname === '/api') return reply.callNotFound();
+    if (pathname.startsWith('/assets/')) {
+      // Built after this server started (the per-file routes were globbed at start): serve it if it exists.
+      const name = pathname.slice(1);
+      if (built && !name.includes('..') && /^assets\/[\w.-]+$/.test(name) && existsSync(path.join(root, name))) {
+        return reply.header('Cache-Control', 'public, max-age=31536000, immutable').sendFile(name, root);
+      }
+      return reply.callNotFound();
+    }
     if (!built) return reply.code(503).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(NOT_BUILT);
     reply.header('Cache-Control', 'no-cache');
     return reply.sendFile('index.html', root);

@@ -92,12 +92,13 @@ export async function download(url: string, fallbackName: string): Promise<void>
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
-/** Uploads a file with progress (fetch has no upload progress); resolves with the parsed JSON answer. */
-export function upload<T>(url: string, file: File, onProgress: (percent: number) => void, field = 'file'): Promise<T> {
+/** Uploads a file as the raw request body, with progress (fetch has none); resolves with the JSON answer. */
+export function upload<T>(url: string, file: File, contentType: string, onProgress: (percent: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
     xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('content-type', contentType);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
     };
@@ -112,9 +113,7 @@ export function upload<T>(url: string, file: File, onProgress: (percent: number)
       if (xhr.status === 401) onUnauthorized?.(problem);
       reject(problem);
     };
-    const form = new FormData();
-    form.append(field, file);
-    xhr.send(form);
+    xhr.send(file);
   });
 }
 

@@ -2,7 +2,8 @@
 // through the dictionary (roles, levels, life events, catalog codes) has an entry.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CASE_TYPES, HANDLING_MODES, ITEM_TYPES, LIFE_EVENTS, MATERIAL_FORMS, MATERIAL_MEDIA } from '../../../server/domain/catalog.ts';
+import { CASE_TYPES, HANDLING_MODES, ITEM_TYPES, LIFE_EVENTS, MATERIAL_FORMS, MATERIAL_MEDIA, PROXY_CATEGORIES } from '../../../server/domain/catalog.ts';
+import { ABSENCE_KINDS, UNIT_KINDS } from '../../../server/domain/network.ts';
 import { ORG_LEVELS } from '../../../server/domain/org-tree.ts';
 import { ROLES } from '../../../server/domain/roles.ts';
 import { en } from './en.ts';
@@ -39,6 +40,7 @@ describe('UI dictionaries', () => {
       role: ROLES, level: ORG_LEVELS, lifeEvent: Object.keys(LIFE_EVENTS), itemType: Object.keys(ITEM_TYPES),
       caseType: Object.keys(CASE_TYPES), handlingMode: Object.keys(HANDLING_MODES),
       materialForm: Object.keys(MATERIAL_FORMS), materialMedium: Object.keys(MATERIAL_MEDIA),
+      proxyCategory: Object.keys(PROXY_CATEGORIES), unitKind: UNIT_KINDS, absenceKind: ABSENCE_KINDS,
     };
     const missing = Object.entries(groups).flatMap(([group, codes]) => codes.map((c) => `${group}.${c}`)).filter((k) => !(k in zh));
     assert.deepEqual(missing, []);

@@ -6,7 +6,6 @@ import { Link } from 'react-router';
 import { get } from '../api/client.ts';
 import type { Org } from '../api/types.ts';
 import { useT, type MessageKey } from '../i18n/index.ts';
-import { useFeatures } from './features.ts';
 import { can, hasRole, useMe } from './session.ts';
 
 interface Tile {
@@ -21,7 +20,6 @@ const CASE_ROLES = ['acceptance_clerk', 'window_clerk', 'handling_officer', 'vil
 export default function HomePage() {
   const t = useT();
   const { data: me } = useMe();
-  const features = useFeatures();
   const orgs = useQuery({ queryKey: ['orgs'], queryFn: () => get<{ items: Org[] }>('/api/orgs') });
   const orgName = (id: string) => orgs.data?.items.find((o) => o.id === id)?.name ?? '';
 
@@ -29,8 +27,8 @@ export default function HomePage() {
   if (can(me, 'orgs.read')) tiles.push({ to: '/admin/orgs', icon: <ApartmentOutlined />, title: 'nav.orgs', text: 'home.tile.orgs' });
   if (can(me, 'users.read')) tiles.push({ to: '/admin/users', icon: <TeamOutlined />, title: 'nav.users', text: 'home.tile.users' });
   tiles.push({ to: '/admin/calendar', icon: <CalendarOutlined />, title: 'nav.calendar', text: can(me, 'calendar.manage') ? 'home.tile.calendarManage' : 'home.tile.calendar' });
-  if (features.network && can(me, 'network.manage')) tiles.push({ to: '/admin/network', icon: <ShopOutlined />, title: 'nav.network', text: 'home.tile.network' });
-  if (features.catalog && can(me, 'catalog.manage')) tiles.push({ to: '/admin/catalog', icon: <BookOutlined />, title: 'nav.catalog', text: 'home.tile.catalog' });
+  if (can(me, 'network.manage')) tiles.push({ to: '/admin/network', icon: <ShopOutlined />, title: 'nav.network', text: 'home.tile.network' });
+  if (can(me, 'catalog.manage')) tiles.push({ to: '/admin/catalog', icon: <BookOutlined />, title: 'nav.catalog', text: 'home.tile.catalog' });
   if (can(me, 'audit.read')) tiles.push({ to: '/admin/audit', icon: <AuditOutlined />, title: 'nav.audit', text: 'home.tile.audit' });
   tiles.push({ to: '/portal', icon: <GlobalOutlined />, title: 'nav.portal', text: 'home.tile.portal' });
 

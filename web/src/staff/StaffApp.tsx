@@ -21,6 +21,9 @@ const OrgsPage = lazy(() => import('./admin/OrgsPage.tsx'));
 const UsersPage = lazy(() => import('./admin/UsersPage.tsx'));
 const CalendarPage = lazy(() => import('./admin/CalendarPage.tsx'));
 const AuditPage = lazy(() => import('./admin/AuditPage.tsx'));
+const NetworkPage = lazy(() => import('./admin/NetworkPage.tsx'));
+const CatalogPage = lazy(() => import('./admin/CatalogPage.tsx'));
+const CatalogItemPage = lazy(() => import('./admin/CatalogItemPage.tsx'));
 
 /** antd tokens for normal and elder-friendly (larger, high-contrast) display. */
 function themeFor(elder: boolean) {
@@ -78,6 +81,9 @@ export default function StaffApp() {
               <Route path="admin/users" element={<UsersPage />} />
               <Route path="admin/calendar" element={<CalendarPage />} />
               <Route path="admin/audit" element={<AuditPage />} />
+              <Route path="admin/network" element={<NetworkPage />} />
+              <Route path="admin/catalog" element={<CatalogPage />} />
+              <Route path="admin/catalog/:id" element={<CatalogItemPage />} />
               <Route path="*" element={<Navigate to="/" replace />} />
             </Route>
           </Routes>

@@ -13,12 +13,10 @@ import { useT } from '../i18n/index.ts';
 import { PageLoading } from '../shell/PageLoading.tsx';
 import { PrefsBar } from '../shell/PrefsBar.tsx';
 import { can, ME_KEY, setSignOutNotice, useMe } from './session.ts';
-import { useFeatures } from './features.ts';
 
 export function StaffLayout() {
   const t = useT();
   const { data: me } = useMe();
-  const features = useFeatures();
   const location = useLocation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -29,8 +27,8 @@ export function StaffLayout() {
     can(me, 'orgs.read') && { key: '/admin/orgs', icon: <ApartmentOutlined />, label: <Link to="/admin/orgs">{t('nav.orgs')}</Link> },
     can(me, 'users.read') && { key: '/admin/users', icon: <TeamOutlined />, label: <Link to="/admin/users">{t('nav.users')}</Link> },
     { key: '/admin/calendar', icon: <CalendarOutlined />, label: <Link to="/admin/calendar">{t('nav.calendar')}</Link> },
-    features.network && can(me, 'network.manage') && { key: '/admin/network', icon: <ShopOutlined />, label: <Link to="/admin/network">{t('nav.network')}</Link> },
-    features.catalog && can(me, 'catalog.manage') && { key: '/admin/catalog', icon: <BookOutlined />, label: <Link to="/admin/catalog">{t('nav.catalog')}</Link> },
+    can(me, 'network.manage') && { key: '/admin/network', icon: <ShopOutlined />, label: <Link to="/admin/network">{t('nav.network')}</Link> },
+    can(me, 'catalog.manage') && { key: '/admin/catalog', icon: <BookOutlined />, label: <Link to="/admin/catalog">{t('nav.catalog')}</Link> },
     can(me, 'audit.read') && { key: '/admin/audit', icon: <AuditOutlined />, label: <Link to="/admin/audit">{t('nav.audit')}</Link> },
     { key: '/portal', icon: <GlobalOutlined />, label: <a href="/portal">{t('nav.portal')}</a> },
   ].filter(Boolean) as MenuProps['items'];

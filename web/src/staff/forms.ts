@@ -9,11 +9,13 @@ export function namePathOf(pointer: string): (string | number)[] {
   return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
 }
 
-export function showProblemOnForm(form: FormInstance, err: unknown, fieldNames: readonly string[]): string {
+/** `aliases` maps a pointer's field to the form's (the API's startsAt and endsAt are one range picker). */
+export function showProblemOnForm(form: FormInstance, err: unknown, fieldNames: readonly string[], aliases: Record<string, string> = {}): string {
   if (!(err instanceof ProblemError)) return problemDetail(err);
   const byField = new Map<string, { name: (string | number)[]; errors: string[] }>();
   for (const e of err.errors) {
-    const name = namePathOf(e.pointer);
+    let name = namePathOf(e.pointer);
+    if (typeof name[0] === 'string' && aliases[name[0]]) name = [aliases[name[0]]!];
     if (typeof name[0] !== 'string' || !fieldNames.includes(name[0])) continue;
     const key = JSON.stringify(name);
     const entry = byField.get(key) ?? { name, errors: [] };

@@ -8,10 +8,9 @@ import { ORG_LEVELS, canBeChildOf } from '../../../../server/domain/org-tree.ts'
 import { api, post } from '../../api/client.ts';
 import type { Org, OrgLevel } from '../../api/types.ts';
 import { useT, type MessageKey } from '../../i18n/index.ts';
-import { useFeatures } from '../features.ts';
 import { showProblemOnForm } from '../forms.ts';
 import { ORGS_KEY, orgTree, useOrgs } from '../orgs.ts';
-import { can, useMe } from '../session.ts';
+import { can, hasRole, useMe } from '../session.ts';
 
 type OrgForm = Pick<Org, 'code' | 'name' | 'level'> & { address?: string; phone?: string; openingHours?: string };
 const ORG_FIELDS = ['code', 'name', 'level', 'address', 'phone', 'openingHours', 'parentId'] as const;
@@ -20,7 +19,6 @@ export default function OrgsPage() {
   const t = useT();
   const { data: me } = useMe();
   const orgs = useOrgs();
-  const features = useFeatures();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'create' | 'edit' | 'move' | null>(null);
   const levelName = (l: OrgLevel) => t(`level.${l}` as MessageKey);
@@ -28,6 +26,8 @@ export default function OrgsPage() {
   const tree = useMemo(() => orgTree(orgs.data ?? [], (o) => `${o.name}`), [orgs.data]);
   const selected = orgs.data?.find((o) => o.id === (selectedId ?? tree[0]?.key)) ?? null;
   const manage = can(me, 'orgs.manage');
+  // A center manager may correct an org's address, phone and hours (the name is the system admin's).
+  const editContacts = manage || hasRole(me, 'center_manager');
 
   return (
     <div className="page">
@@ -52,11 +52,11 @@ export default function OrgsPage() {
           <Card
             title={selected ? selected.name : t('orgs.none')}
             size="small"
-            extra={selected && manage && (
+            extra={selected && editContacts && (
               <Space wrap>
-                <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog('create')} disabled={selected.level === 'village'}>{t('orgs.createChild')}</Button>
-                {features.orgEdit && <Button onClick={() => setDialog('edit')}>{t('common.edit')}</Button>}
-                {features.orgMove && selected.parentId && <Button onClick={() => setDialog('move')}>{t('orgs.move')}</Button>}
+                {manage && <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog('create')} disabled={selected.level === 'village'}>{t('orgs.createChild')}</Button>}
+                <Button onClick={() => setDialog('edit')}>{t('common.edit')}</Button>
+                {manage && selected.parentId && <Button onClick={() => setDialog('move')}>{t('orgs.move')}</Button>}
               </Space>
             )}
           >
@@ -74,12 +74,11 @@ export default function OrgsPage() {
                 </Descriptions.Item>
               </Descriptions>
             ) : <Empty />}
-            {!features.orgEdit && manage && <Typography.Paragraph type="secondary" className="page-note">{t('orgs.editComing')}</Typography.Paragraph>}
           </Card>
         </Col>
       </Row>
       {selected && dialog === 'create' && <CreateOrgDialog parent={selected} onClose={(id) => { setDialog(null); if (id) setSelectedId(id); }} />}
-      {selected && dialog === 'edit' && <EditOrgDialog org={selected} onClose={() => setDialog(null)} />}
+      {selected && dialog === 'edit' && <EditOrgDialog org={selected} nameEditable={hasRole(me, 'system_admin')} onClose={() => setDialog(null)} />}
       {selected && dialog === 'move' && <MoveOrgDialog org={selected} orgs={orgs.data ?? []} onClose={() => setDialog(null)} />}
     </div>
   );
@@ -90,12 +89,12 @@ function useLevelOptions(parentLevel: OrgLevel) {
   return ORG_LEVELS.filter((l) => canBeChildOf(l, parentLevel)).map((l) => ({ value: l, label: t(`level.${l}` as MessageKey) }));
 }
 
-function OrgFields({ withCode, levels }: { withCode: boolean; levels?: { value: OrgLevel; label: string }[] }) {
+function OrgFields({ withCode, levels, nameEditable = true }: { withCode: boolean; levels?: { value: OrgLevel; label: string }[]; nameEditable?: boolean }) {
   const t = useT();
   const req = [{ required: true, message: t('common.required') }];
   return (
     <>
-      <Form.Item label={t('orgs.field.name')} name="name" rules={req}><Input maxLength={100} /></Form.Item>
+      <Form.Item label={t('orgs.field.name')} name="name" rules={req}><Input maxLength={100} disabled={!nameEditable} /></Form.Item>
       {withCode && <Form.Item label={t('orgs.field.code')} name="code" rules={req} extra={t('orgs.codeHint')}><Input maxLength={32} /></Form.Item>}
       {levels && <Form.Item label={t('orgs.field.level')} name="level" rules={req}><Select options={levels} /></Form.Item>}
       <Form.Item label={t('orgs.field.address')} name="address"><Input maxLength={200} /></Form.Item>
@@ -131,13 +130,17 @@ function CreateOrgDialog({ parent, onClose }: { parent: Org; onClose: (createdId
   );
 }
 
-function EditOrgDialog({ org, onClose }: { org: Org; onClose: () => void }) {
+function EditOrgDialog({ org, nameEditable, onClose }: { org: Org; nameEditable: boolean; onClose: () => void }) {
   const t = useT();
   const [form] = Form.useForm<OrgForm>();
   const [error, setError] = useState<string | null>(null);
   const queryClient = useQueryClient();
   const save = useMutation({
-    mutationFn: (v: OrgForm) => api<Org>('PATCH', `/api/orgs/${org.id}`, { ...v, version: org.version }),
+    // A cleared contact field is removed (null), not saved as an empty string.
+    mutationFn: (v: OrgForm) => api<Org>('PATCH', `/api/orgs/${org.id}`, {
+      ...(v.name !== org.name ? { name: v.name } : {}),
+      address: v.address || null, phone: v.phone || null, openingHours: v.openingHours || null, version: org.version,
+    }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ORGS_KEY });
       onClose();
@@ -149,7 +152,7 @@ function EditOrgDialog({ org, onClose }: { org: Org; onClose: () => void }) {
       {error && <Alert type="error" showIcon title={error} className="form-alert" role="alert" />}
       <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)}
         initialValues={{ name: org.name, address: org.address ?? '', phone: org.phone ?? '', openingHours: org.openingHours ?? '' }}>
-        <OrgFields withCode={false} />
+        <OrgFields withCode={false} nameEditable={nameEditable} />
       </Form>
     </Modal>
   );

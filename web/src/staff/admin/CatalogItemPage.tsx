@@ -1,0 +1,144 @@
+// One service item: every element of the chosen version (the eight disclosures and the national item
+// elements), its versions, and publishing a draft.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Descriptions, List, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { get, post, problemDetail } from '../../api/client.ts';
+import { useT, type MessageKey } from '../../i18n/index.ts';
+import { standardDepartment } from '../../../../server/domain/departments.ts';
+import type { ItemDetail, ItemElements, VersionView } from './catalog-types.ts';
+
+const departmentName = (code: string) => standardDepartment(code)?.name ?? code;
+
+export default function CatalogItemPage() {
+  const t = useT();
+  const { id = '' } = useParams();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const item = useQuery({ queryKey: ['catalog', 'item', id], queryFn: () => get<ItemDetail>(`/api/catalog/items/${encodeURIComponent(id)}`) });
+  const [chosen, setChosen] = useState<number | null>(null);
+  const shownNumber = chosen ?? item.data?.latest.version;
+  const version = useQuery({
+    queryKey: ['catalog', 'item', id, 'version', shownNumber],
+    queryFn: () => get<VersionView>(`/api/catalog/items/${encodeURIComponent(id)}/versions/${shownNumber}`),
+    enabled: !!item.data && chosen !== null && chosen !== item.data.latest.version,
+  });
+  const shown: VersionView | undefined = chosen === null || chosen === item.data?.latest.version ? item.data?.latest : version.data;
+  const publish = useMutation({
+    mutationFn: (v: number) => post<ItemDetail>(`/api/catalog/items/${encodeURIComponent(id)}/versions/${v}/publish`),
+    onSuccess: async (d) => {
+      queryClient.setQueryData(['catalog', 'item', id], d);
+      await queryClient.invalidateQueries({ queryKey: ['catalog'] });
+      message.success(t('catalog.publishedNow'));
+    },
+    onError: (err) => message.error(problemDetail(err)),
+  });
+
+  if (item.error) return <div className="page"><Alert type="error" showIcon title={problemDetail(item.error)} /></div>;
+  if (!item.data || !shown) return <div className="page"><Card loading /></div>;
+  const d = item.data;
+
+  return (
+    <div className="page">
+      <p><Link to="/admin/catalog">← {t('catalog.title')}</Link></p>
+      <Typography.Title level={2}>{d.name}</Typography.Title>
+      <Space wrap className="toolbar">
+        <span>{t('catalog.version')}</span>
+        <Select
+          aria-label={t('catalog.version')}
+          value={shown.version}
+          onChange={(v) => setChosen(v)}
+          style={{ width: 220 }}
+          options={d.versions.map((v) => ({ value: v.version, label: `v${v.version} · ${t(`catalog.vstatus.${v.status}` as MessageKey)}` }))}
+        />
+        {shown.status === 'draft' && (
+          <Popconfirm title={t('catalog.publishConfirm')} onConfirm={() => publish.mutate(shown.version)} okText={t('catalog.publish')} cancelText={t('common.cancel')}>
+            <Button type="primary" loading={publish.isPending}>{t('catalog.publish')}</Button>
+          </Popconfirm>
+        )}
+        {d.publishedVersion !== null && <a href={`/portal/guide/${d.id}`} target="_blank" rel="noreferrer">{t('catalog.viewOnPortal')}</a>}
+      </Space>
+      <Elements e={shown.elements} />
+      <Card size="small" title={t('catalog.versions')} className="catalog-versions">
+        <Table
+          size="small"
+          rowKey="version"
+          pagination={false}
+          dataSource={d.versions}
+          columns={[
+            { title: t('catalog.version'), dataIndex: 'version', render: (v: number) => `v${v}` },
+            { title: t('catalog.status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'published' ? 'green' : s === 'draft' ? 'gold' : 'default'}>{t(`catalog.vstatus.${s}` as MessageKey)}</Tag> },
+            { title: t('catalog.createdAt'), dataIndex: 'createdAt', render: (v: string) => new Date(v).toLocaleString(undefined, { timeZone: 'Asia/Shanghai', hour12: false }) },
+            { title: t('catalog.publishedAt'), dataIndex: 'publishedAt', render: (v: string | null) => (v ? new Date(v).toLocaleString(undefined, { timeZone: 'Asia/Shanghai', hour12: false }) : '—') },
+          ]}
+        />
+      </Card>
+    </div>
+  );
+}
+
+function Elements({ e }: { e: ItemElements }) {
+  const t = useT();
+  const label = (group: string, code?: string) => (code ? t(`${group}.${code}` as MessageKey) : '—');
+  const lines = (xs: string[]) => (xs.length ? <ol className="plain-list">{xs.map((x, i) => <li key={i}>{x}</li>)}</ol> : '—');
+  return (
+    <Card size="small" className="catalog-elements" data-testid="item-elements">
+      <Descriptions column={{ xs: 1, md: 2 }} bordered size="small">
+        <Descriptions.Item label={t('portal.guide.code')}>{e.code}</Descriptions.Item>
+        <Descriptions.Item label={t('catalog.shortName')}>{e.shortName ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.itemType')}>{label('itemType', e.itemType)}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.department')}>{departmentName(e.department)}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.caseType')}>{label('caseType', e.caseType)}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.handlingMode')}>{label('handlingMode', e.handlingMode)}{e.proxyCategory ? ` · ${label('proxyCategory', e.proxyCategory)}` : ''}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.acceptLevels')}>{e.acceptLevels.map((l) => label('level', l)).join('、')}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.visits')}>{t('portal.guide.visitsN', { n: e.maxVisits })}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.overview')} span={2}>{e.overview}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.legalBasis')} span={2}>{lines(e.legalBasis.map((b) => `${b.law}${b.articles ? ` ${b.articles}` : ''}`))}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.feeBasis')}>{e.fee.charged ? e.fee.basis : t('portal.guide.free')}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.feeStandard')}>{e.fee.charged ? `${e.fee.standard}${e.fee.amountYuan !== undefined ? `（${t('portal.guide.yuan', { n: e.fee.amountYuan })}）` : ''}` : t('portal.guide.free')}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.preconditions')} span={2}>{lines(e.preconditions)}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.procedure')} span={2}>{lines(e.procedure)}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.limits')}>{t('portal.guide.committed', { n: e.committedLimitDays })}</Descriptions.Item>
+        <Descriptions.Item label={t('catalog.legalLimit')}>{t('portal.guide.legal', { n: e.legalLimitDays })}</Descriptions.Item>
+        <Descriptions.Item label={t('portal.guide.contact')} span={2}>{e.contact ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('catalog.lifeEvent')} span={2}>{e.lifeEvents.map((l) => label('lifeEvent', l)).join('、') || '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('catalog.keywords')} span={2}>{e.keywords?.join('、') || '—'}</Descriptions.Item>
+      </Descriptions>
+      <Typography.Title level={4}>{t('portal.guide.materials')}</Typography.Title>
+      <Table
+        size="small"
+        rowKey={(_, i) => String(i)}
+        pagination={false}
+        scroll={{ x: true }}
+        dataSource={e.materials}
+        columns={[
+          { title: t('catalog.material'), dataIndex: 'name' },
+          { title: t('catalog.requirement'), render: (_, m) => (m.requirement === 'required' ? t('portal.guide.required') : `${t('portal.guide.conditional')}：${m.condition ?? ''}`) },
+          { title: t('catalog.form'), render: (_, m) => label('materialForm', m.form) },
+          { title: t('catalog.copies'), dataIndex: 'copies' },
+          { title: t('catalog.medium'), render: (_, m) => label('materialMedium', m.medium) },
+          { title: t('catalog.sample'), render: (_, m) => m.sample ?? '—' },
+        ]}
+      />
+      <Typography.Title level={4}>{t('catalog.process')}</Typography.Title>
+      <List
+        size="small"
+        dataSource={e.process}
+        renderItem={(s, i) => (
+          <List.Item>
+            {i + 1}. {s.name}：{s.handlers.map((h) => `${departmentName(h.department)}（${label('level', h.level)}）`).join(' + ')} · {t('portal.guide.upToDays', { n: s.limitDays })}
+          </List.Item>
+        )}
+      />
+      {e.specialSteps.length > 0 && (
+        <>
+          <Typography.Title level={4}>{t('portal.guide.specialSteps')}</Typography.Title>
+          <List size="small" dataSource={e.specialSteps} renderItem={(s) => (
+            <List.Item>{s.name}：{t('portal.guide.upToDays', { n: s.maxDays })}，{s.countsInLimit ? t('portal.guide.countsIn') : t('portal.guide.countsOut')}</List.Item>
+          )} />
+        </>
+      )}
+    </Card>
+  );
+}
