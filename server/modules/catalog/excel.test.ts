@@ -7,7 +7,8 @@ import { normalizeItem, validateItem, type ItemElements } from '../../domain/cat
 import { insertUserAsSystem, systemMeta } from '../../seed/system-writes.ts';
 import { DEMO_CATALOG } from '../../seed/demo-catalog.ts';
 import {
-  COLUMNS, describeRowIssue, GUIDE_SHEET, ITEMS_SHEET, NotAWorkbook, readCatalogWorkbook, writeCatalogWorkbook, writeMaterial, writeStage, XLSX_TYPE,
+  COLUMNS, declaredUnpackedSize, describeRowIssue, GUIDE_SHEET, ITEMS_SHEET, NotAWorkbook, readCatalogWorkbook, WorkbookTooLarge,
+  writeCatalogWorkbook, writeMaterial, writeStage, XLSX_TYPE,
 } from './excel.ts';
 import { dibao, ensureHandlingUnits, jianfang, yanglao, zixun } from './fixtures.ts';
 
@@ -33,6 +34,25 @@ async function editWorkbook(data: Buffer, edit: (set: (row: number, key: string,
     ws.getCell(row, at.get(header(key))!).value = value;
   }, ws);
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** A zip of one entry that claims to unpack to `bytes`: local header, central directory entry, end record. */
+function zipClaiming(bytes: number): Buffer {
+  const name = Buffer.from('xl/workbook.xml');
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt32LE(bytes, 24);
+  central.writeUInt16LE(name.length, 28);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(46 + name.length, 12);
+  end.writeUInt32LE(30 + name.length, 16);
+  return Buffer.concat([local, name, central, name, end]);
 }
 
 async function roundTrip(items: ItemElements[]) {
@@ -132,6 +152,15 @@ describe('catalog workbook', () => {
     assert.equal(describeRowIssue(7, { pointer: '#/fee/basis', code: 'REQUIRED', detail: '请填写收费依据' }), '第 7 行「收费依据」：请填写收费依据');
     assert.equal(describeRowIssue(7, { pointer: '#/committedLimitDays', code: 'X', detail: '…' }), '第 7 行「承诺时限（工作日）」：…');
     assert.equal(describeRowIssue(7, { pointer: '#/process', code: 'X', detail: '…' }), '第 7 行「办理流程」：…');
+  });
+
+  it('refuses a zip that would unpack to more than 50 MB before inflating it', async () => {
+    const real = await writeCatalogWorkbook(DEMO_CATALOG.map((e) => ({ elements: normalizeItem(e), version: 1, status: '' })), 't');
+    const size = declaredUnpackedSize(real)!;
+    assert.ok(size > real.length && size < 2 * 1024 * 1024, String(size));
+    const bomb = zipClaiming(60 * 1024 * 1024);
+    assert.equal(declaredUnpackedSize(bomb), 60 * 1024 * 1024);
+    await assert.rejects(readCatalogWorkbook(bomb), WorkbookTooLarge);
   });
 
   it('the operator docs list every column, in order', () => {
@@ -339,6 +368,9 @@ describe(`catalog import and export API (${engineUnderTest})`, () => {
     const big = await importFile(Buffer.concat([Buffer.from('504b0304', 'hex'), Buffer.alloc(1536 * 1024)]));
     assertProblem(big, 422);
     assert.equal(big.json().errors[0].code, 'NOT_XLSX');
+    const bomb = await importFile(zipClaiming(60 * 1024 * 1024));
+    assertProblem(bomb, 422);
+    assert.deepEqual(bomb.json().errors.map((e: Json) => [e.pointer, e.code]), [['#/file', 'TOO_LARGE']]);
     const tooBig = await importFile(Buffer.alloc(5 * 1024 * 1024 + 1));
     assertProblem(tooBig, 413);
     assert.equal(tooBig.json().detail, '文件过大：上传的工作簿不能超过 5 MB，请分批导入');

@@ -416,10 +416,45 @@ function cellValue(v: ExcelJS.CellValue): CellValue {
   return { text: '' };
 }
 
+/** What an upload may inflate to; a 3000-item catalog is a few MB unpacked. */
+export const MAX_UNPACKED_BYTES = 50 * 1024 * 1024;
+
+/**
+ * The unpacked size a zip declares in its central directory, or null when it cannot be read. Checked
+ * before the workbook is inflated, so a small upload cannot expand into gigabytes (a "zip bomb").
+ */
+export function declaredUnpackedSize(zip: Buffer): number | null {
+  const from = Math.max(0, zip.length - 22 - 0xffff);
+  let end = -1;
+  for (let i = zip.length - 22; i >= from; i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return null;
+  const entries = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) return null;
+    const size = zip.readUInt32LE(at + 24);
+    if (size === 0xffffffff) return Infinity; // zip64: far beyond any catalog
+    total += size;
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return total;
+}
+
+export class WorkbookTooLarge extends Error {}
+
 /** Reads the items sheet; throws NotAWorkbook when the bytes are not an .xlsx file at all. */
 export async function readCatalogWorkbook(data: Buffer): Promise<ParsedWorkbook> {
   // .xlsx is a zip archive; the old .xls (OLE2) and CSV are not.
-  if (data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) throw new NotAWorkbook();
+  if (data.length < 22 || data.readUInt32LE(0) !== 0x04034b50) throw new NotAWorkbook();
+  const unpacked = declaredUnpackedSize(data);
+  if (unpacked === null) throw new NotAWorkbook();
+  if (unpacked > MAX_UNPACKED_BYTES) throw new WorkbookTooLarge();
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(data as unknown as ExcelJS.Buffer);

@@ -337,6 +337,8 @@ export function registerCatalogRoutes(app: App, ctx: AppContext): void {
         description: `请求体为工作簿文件本身，Content-Type: ${XLSX_TYPE}，不超过 5 MB。编码已存在的事项导入为新版本，与最新版本相同的不作改动。`,
         querystring: Type.Object({ ownerOrgId: OrgIdParam, publish: Publish }, { additionalProperties: false }),
         consumes: [XLSX_TYPE],
+        // Documents the upload; no type, so the buffer itself is not checked against a JSON schema.
+        body: { content: { [XLSX_TYPE]: { schema: { description: 'Excel 工作簿文件本身（.xlsx 二进制内容）' } } } },
         response: withProblems({ 200: ImportResultView }),
       },
     }, async (request) => {

@@ -15,7 +15,9 @@ import { systemMeta } from '../../seed/system-writes.ts';
 import { recordAudit } from '../audit/service.ts';
 import * as orgs from '../orgs/repo.ts';
 import { denyAsNotFound } from '../orgs/service.ts';
-import { departmentLabel, describeRowIssue, NotAWorkbook, readCatalogWorkbook, writeCatalogWorkbook, type ParsedRow } from './excel.ts';
+import {
+  departmentLabel, describeRowIssue, MAX_UNPACKED_BYTES, NotAWorkbook, readCatalogWorkbook, WorkbookTooLarge, writeCatalogWorkbook, type ParsedRow,
+} from './excel.ts';
 import * as repo from './repo.ts';
 
 type Meta = RequestMeta & { actor: Actor };
@@ -323,6 +325,10 @@ export async function importCatalog(ctx: AppContext, meta: Meta, opts: { ownerOr
   try {
     parsed = await readCatalogWorkbook(data);
   } catch (err) {
+    if (err instanceof WorkbookTooLarge) {
+      const detail = `工作簿解压后超过 ${MAX_UNPACKED_BYTES / 1024 / 1024} MB，不像是服务事项目录；请检查文件，或分批导入`;
+      throw new Invalid(detail, [{ pointer: '#/file', code: 'TOO_LARGE', detail }]);
+    }
     if (!(err instanceof NotAWorkbook)) throw err;
     const detail = '文件不是有效的 Excel 工作簿（.xlsx）；如果是 .xls 或 .csv 文件，请在 Excel 中“另存为” .xlsx 后重新上传';
     throw new Invalid(detail, [{ pointer: '#/file', code: 'NOT_XLSX', detail }]);
