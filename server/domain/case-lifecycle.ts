@@ -21,6 +21,7 @@ import type { OrgLevel, UnitKind } from '../db/schema.ts';
 import type { CaseType, HandlingMode, ProcessStage, StageHandler } from './catalog.ts';
 import { countWorkingDays, type WorkCalendar } from './calendar.ts';
 import { caseDue, emptyClock, stageDue, type CaseClock } from './case-clock.ts';
+import { isUnitKind, mayAcceptDirectly, mayHandle, UNIT_KIND_LABELS } from './network.ts';
 import { ORG_LEVELS, ORG_LEVEL_LABELS } from './org-tree.ts';
 import { ROLE_DEFINITIONS, type Role } from './roles.ts';
 
@@ -133,20 +134,12 @@ export const UNIT_STAFF_ROLE: Record<UnitKind, Role> = {
   village_room: 'village_cadre',
 };
 
-export const UNIT_KIND_LABELS: Record<UnitKind, string> = {
-  acceptance_desk: '咨询受理部',
-  handling_window: '办理部窗口',
-  handling_room: '办理室',
-  village_room: '村便民服务室',
-};
-
-/** What each kind of unit may do (the network's rules as the lifecycle needs them). */
-export const UNIT_KIND_POWERS: Record<UnitKind, { acceptsApplicants: boolean; handles: boolean; routes: boolean }> = {
-  acceptance_desk: { acceptsApplicants: true, handles: false, routes: true },
-  handling_window: { acceptsApplicants: true, handles: true, routes: true },
-  handling_room: { acceptsApplicants: false, handles: true, routes: false },
-  village_room: { acceptsApplicants: true, handles: false, routes: true },
-};
+/**
+ * What each kind of unit may do is the network's rule (domain/network.ts, the one definition):
+ * a unit that takes applicants (desk, window, village room) also routes what it does not handle;
+ * a handling room does neither — it handles what its own level's desk sent, and replies.
+ */
+const mayRoute = (kind: UnitKind): boolean => mayAcceptDirectly(kind);
 
 export const CHANNELS = { online: '网上申请', counter: '窗口申请', village_room: '村室申请', proxy: '代办' } as const;
 export type Channel = keyof typeof CHANNELS;
@@ -336,12 +329,12 @@ export const acceptingUnit = (s: CaseSnapshot): UnitRef | null => s.path[0] ?? n
 export const currentStage = (s: CaseSnapshot): ProcessStage | null => s.item.process[s.stageIndex] ?? null;
 
 export const handlesHandler = (u: UnitRef, h: StageHandler): boolean =>
-  UNIT_KIND_POWERS[u.unitKind].handles && u.department === h.department && u.orgLevel === h.level;
+  mayHandle(u.unitKind) && u.department === h.department && u.orgLevel === h.level;
 export const handlesStage = (u: UnitRef, stage: ProcessStage): boolean => stage.handlers.some((h) => handlesHandler(u, h));
 
 /** A routing unit can send on a stage handled at its own level or above (up the tree, never down). */
 const canRoute = (u: UnitRef, stage: ProcessStage): boolean =>
-  UNIT_KIND_POWERS[u.unitKind].routes && stage.handlers.every((h) => rank(h.level) <= rank(u.orgLevel));
+  mayRoute(u.unitKind) && stage.handlers.every((h) => rank(h.level) <= rank(u.orgLevel));
 
 const HANDLES_ELSEWHERE: Record<'acceptance_desk' | 'village_room', string> = {
   acceptance_desk: '咨询受理部只受理、不办理，请将本件转交承办单位',
@@ -456,7 +449,7 @@ function completeStageActor(s: CaseSnapshot, actor: Actor): { refusal: Refusal |
   if (!stage) return none(refuse('rule', '各环节均已办完，请作出决定'));
   if (!actor.unit) return none(refuse('wrong_unit', '完成环节须由承办部门的工作人员办理'));
   const kind = actor.unit.unitKind;
-  if (!UNIT_KIND_POWERS[kind].handles) return none(refuse('unit_kind', kindRefusal('complete_stage', kind)));
+  if (!mayHandle(kind)) return none(refuse('unit_kind', kindRefusal('complete_stage', kind)));
   if (!actor.roles.includes(UNIT_STAFF_ROLE[kind])) {
     return none(refuse('forbidden_role', `完成环节须由${unitName(actor.unit)}的${roleLabel(UNIT_STAFF_ROLE[kind])}办理`));
   }
@@ -570,7 +563,7 @@ function closePause(n: CaseSnapshot, at: string): void {
 function arrive(n: CaseSnapshot): void {
   const unit = holder(n)!;
   const stage = currentStage(n);
-  n.state = stage ? (handlesStage(unit, stage) ? 'handling' : 'accepted') : UNIT_KIND_POWERS[unit.unitKind].handles ? 'handling' : 'accepted';
+  n.state = stage ? (handlesStage(unit, stage) ? 'handling' : 'accepted') : mayHandle(unit.unitKind) ? 'handling' : 'accepted';
 }
 
 function acceptAt(n: CaseSnapshot, actor: Actor, acceptedAt: string): void {
@@ -615,7 +608,7 @@ function isUnitRef(u: unknown): u is UnitRef {
   if (typeof u !== 'object' || u === null) return false;
   const r = u as Record<string, unknown>;
   return typeof r.unitId === 'string' && typeof r.orgId === 'string' && typeof r.orgPath === 'string'
-    && typeof r.unitKind === 'string' && r.unitKind in UNIT_KIND_POWERS
+    && typeof r.unitKind === 'string' && isUnitKind(r.unitKind)
     && typeof r.orgLevel === 'string' && ORG_LEVELS.includes(r.orgLevel as OrgLevel)
     && (r.department === null || typeof r.department === 'string');
 }
@@ -665,7 +658,7 @@ const PERFORM: Record<CaseActionType, Perform> = {
     }
     const unit = online ? action.unit : actor.unit!;
     if (!isUnitRef(unit)) return refuse('invalid_input', '请选择受理单位', '/unit');
-    if (!UNIT_KIND_POWERS[unit.unitKind].acceptsApplicants) return refuse('unit_kind', ROOM_NO_APPLICANTS);
+    if (!mayAcceptDirectly(unit.unitKind)) return refuse('unit_kind', ROOM_NO_APPLICANTS);
     if (action.channel === 'village_room' && unit.unitKind !== 'village_room') {
       return refuse('invalid_input', '“村室申请”渠道只用于村便民服务室', '/channel');
     }
