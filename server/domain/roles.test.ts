@@ -33,13 +33,13 @@ describe('roles', () => {
   // The full matrix: which role may do what (三员分立: admin ≠ auditor).
   const matrix: Record<Role, string[]> = {
     system_admin: ['orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage'],
-    center_manager: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage'],
-    acceptance_clerk: ['orgs.read'],
-    window_clerk: ['orgs.read'],
-    handling_officer: ['orgs.read'],
-    village_cadre: ['orgs.read'],
-    supervisor: ['orgs.read', 'users.read'],
-    leader: ['orgs.read', 'users.read'],
+    center_manager: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage', 'cases.read'],
+    acceptance_clerk: ['orgs.read', 'cases.read'],
+    window_clerk: ['orgs.read', 'cases.read'],
+    handling_officer: ['orgs.read', 'cases.read'],
+    village_cadre: ['orgs.read', 'cases.read'],
+    supervisor: ['orgs.read', 'users.read', 'cases.read'],
+    leader: ['orgs.read', 'users.read', 'cases.read'],
     auditor: ['orgs.read', 'users.read', 'audit.read'],
   };
   for (const role of ROLES) {
@@ -56,6 +56,7 @@ describe('roles', () => {
     assert.deepEqual(scopeOf(grants, 'users.read'), { subtrees: [town, otherCounty], exact: [] });
     assert.deepEqual(scopeOf(grants, 'orgs.read'), { subtrees: [town, otherCounty], exact: ['v'] });
     assert.deepEqual(scopeOf(grants, 'audit.read'), { subtrees: [], exact: [] });
+    assert.deepEqual(scopeOf(grants, 'cases.read'), { subtrees: [town], exact: ['v'] });
   });
 
   it('the system admin cannot appoint auditors; a center manager only counter roles', () => {

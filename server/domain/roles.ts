@@ -7,7 +7,7 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
-  'orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'audit.read', 'calendar.manage', 'network.manage', 'catalog.manage',
+  'orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'audit.read', 'calendar.manage', 'network.manage', 'catalog.manage', 'cases.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -21,16 +21,18 @@ interface RoleDefinition {
 }
 
 // 三员分立: the system admin manages accounts but cannot read the audit trail; the auditor reads it
-// and manages nobody. Counter roles see only their own org.
+// and manages nobody. Counter roles see only their own org. Cases (applicants' personal data) are
+// read by those who handle or oversee them: counter roles at their org, managers, supervisors and
+// leaders over their subtree; never by the system admin or the auditor.
 export const ROLE_DEFINITIONS: Record<Role, RoleDefinition> = {
   system_admin: { label: '系统管理员', scope: 'subtree', permissions: ['orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage'] },
-  center_manager: { label: '中心主任', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage'] },
-  acceptance_clerk: { label: '受理员', scope: 'exact', permissions: ['orgs.read'] },
-  window_clerk: { label: '窗口工作人员', scope: 'exact', permissions: ['orgs.read'] },
-  handling_officer: { label: '办理人员', scope: 'exact', permissions: ['orgs.read'] },
-  village_cadre: { label: '村干部（代办员）', scope: 'exact', permissions: ['orgs.read'] },
-  supervisor: { label: '监察人员', scope: 'subtree', permissions: ['orgs.read', 'users.read'] },
-  leader: { label: '领导', scope: 'subtree', permissions: ['orgs.read', 'users.read'] },
+  center_manager: { label: '中心主任', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage', 'cases.read'] },
+  acceptance_clerk: { label: '受理员', scope: 'exact', permissions: ['orgs.read', 'cases.read'] },
+  window_clerk: { label: '窗口工作人员', scope: 'exact', permissions: ['orgs.read', 'cases.read'] },
+  handling_officer: { label: '办理人员', scope: 'exact', permissions: ['orgs.read', 'cases.read'] },
+  village_cadre: { label: '村干部（代办员）', scope: 'exact', permissions: ['orgs.read', 'cases.read'] },
+  supervisor: { label: '监察人员', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'cases.read'] },
+  leader: { label: '领导', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'cases.read'] },
   auditor: { label: '审计员', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'audit.read'] },
 };
 
