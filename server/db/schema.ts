@@ -230,6 +230,124 @@ export interface CatalogItemVersionTable {
   published_by: string | null;
 }
 
+// ---- case handling ----
+
+export interface CaseTable {
+  id: string;
+  /** `<org code>-<YYYYMMDD>-<NNNN>` (domain/case-number.ts), unique. */
+  number: string;
+  /** 6 characters for the public progress lookup, with the number. */
+  lookup_code: string;
+  item_id: string;
+  /** The catalog version the case was applied under; its process stays fixed at it. */
+  item_version: number;
+  item_code: string;
+  item_name: string;
+  channel: string;
+  /** CaseState (domain/case-lifecycle.ts). */
+  state: string;
+  stage_index: number;
+  /** path[0] of the snapshot: where the case was applied and accepted. */
+  accepting_unit_id: string;
+  accepting_org_id: string;
+  accepting_org_path: string;
+  /** The last unit of the snapshot's path: the unit holding the case. */
+  current_unit_id: string;
+  current_unit_kind: UnitKind;
+  current_org_id: string;
+  current_org_path: string;
+  /** While in transfer: the unit it was sent to, not yet signed for. */
+  pending_unit_id: string | null;
+  pending_unit_kind: UnitKind | null;
+  /** 首问负责人: who accepted; null before acceptance. */
+  owner_user_id: string | null;
+  /** The person now responsible (a window's A or B post, a room's head); null for a unit's shared queue. */
+  holder_user_id: string | null;
+  applicant_name: string;
+  /** SM4 sealed (security/pii-crypto.ts); the plain number is never stored. */
+  applicant_id_sealed: string;
+  /** HMAC-SM3 blind index of the normalised ID number, for search. */
+  applicant_id_index: string;
+  applicant_id_masked: string;
+  applicant_phone_sealed: string | null;
+  applicant_phone_last4: string | null;
+  applicant_phone_masked: string | null;
+  /** 代办: the cadre acting for the applicant, why, and the applicant's consent. */
+  proxy_agent_user_id: string | null;
+  proxy_reason: string | null;
+  proxy_consent: Flag | null;
+  submitted_at: Timestamp;
+  accepted_at: Timestamp | null;
+  /** The case's due moment as of its last action (deadline.dueAt); null before acceptance. */
+  due_at: Timestamp | null;
+  /** When the case turns due-soon (a working-day threshold before due_at), for the work lists. */
+  due_soon_at: Timestamp | null;
+  stage_due_at: Timestamp | null;
+  decided_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  /** 'approved' | 'denied' once decided. */
+  decision: string | null;
+  /** The whole CaseSnapshot as JSON text. */
+  snapshot: string;
+  /** The village batch (定期报送) it travels in; batches come with a later migration. */
+  batch_id: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  /** Equals snapshot.version; every action is `UPDATE … WHERE id = ? AND version = ?`. */
+  version: number;
+}
+
+export interface CaseOrgTable {
+  case_id: string;
+  org_id: string;
+  org_path: string;
+}
+
+export interface CaseEventTable {
+  case_id: string;
+  /** The snapshot version the action produced: 1 for the application, +1 per action. */
+  seq: number;
+  at: Timestamp;
+  action: string;
+  from_state: string;
+  to_state: string;
+  user_id: string;
+  user_name: string;
+  /** The unit the person acted for (null for a manager's approval). */
+  unit_id: string | null;
+  unit_name: string | null;
+  /** The unit holding the case after the action. */
+  to_unit_id: string | null;
+  stage_index: number;
+  opinion: string | null;
+  /** JSON array of attachment names. */
+  attachments: string;
+  /** JSON object: what the action carried and decided (CaseEvent.data). */
+  data: string;
+}
+
+export interface CaseCounterTable {
+  org_code: string;
+  /** YYYYMMDD, Asia/Shanghai. */
+  day: string;
+  last: number;
+}
+
+export interface IdempotencyKeyTable {
+  /** The user id, or 'public'. */
+  principal: string;
+  key: string;
+  /** `METHOD /path` the key was first used on. */
+  route: string;
+  /** SHA-256 of the method, path and canonical JSON body. */
+  body_hash: string;
+  status: number;
+  /** The response body exactly as first sent. */
+  response: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   orgs: OrgTable;
   users: UserTable;
@@ -249,5 +367,10 @@ export interface Database {
   duty_rota: DutyRotaTable;
   catalog_items: CatalogItemTable;
   catalog_item_versions: CatalogItemVersionTable;
+  cases: CaseTable;
+  case_orgs: CaseOrgTable;
+  case_events: CaseEventTable;
+  case_counters: CaseCounterTable;
+  idempotency_keys: IdempotencyKeyTable;
 }
 

@@ -3,11 +3,13 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_work_calendar.ts';
 import * as m0003 from './0003_network_catalog.ts';
+import * as m0004 from './0004_cases.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_work_calendar': m0002,
   '0003_network_catalog': m0003,
+  '0004_cases': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
