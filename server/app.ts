@@ -18,6 +18,7 @@ import type { App } from './http/types.ts';
 import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerAuthRoutes } from './modules/auth/routes.ts';
 import { registerCalendarRoutes } from './modules/calendar/routes.ts';
+import { registerCaseRoutes } from './modules/cases/routes.ts';
 import { registerCatalogRoutes } from './modules/catalog/routes.ts';
 import { registerNetworkRoutes } from './modules/network/routes.ts';
 import { registerOrgRoutes } from './modules/orgs/routes.ts';
@@ -83,6 +84,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerAuditRoutes(app, ctx);
   registerCalendarRoutes(app, ctx);
   registerCatalogRoutes(app, ctx);
+  registerCaseRoutes(app, ctx);
   registerNetworkRoutes(app, ctx);
   await registerWebApp(app, options.webRoot);
   return app;
