@@ -5,6 +5,8 @@ import type { Role } from '../domain/roles.ts';
 import { hashPassword } from '../modules/auth/password.ts';
 import * as orgRepo from '../modules/orgs/repo.ts';
 import * as userRepo from '../modules/users/repo.ts';
+import { seedCatalog } from '../modules/catalog/service.ts';
+import { DEMO_CATALOG } from './demo-catalog.ts';
 import { seedDemoNetwork, type NetworkSeedResult } from './demo-network.ts';
 import { insertOrgAsSystem, insertUserAsSystem, systemMeta } from './system-writes.ts';
 
@@ -49,7 +51,10 @@ export const DEMO_USERS: { username: string; displayName: string; org: string; r
   { username: 'lingdao', displayName: '吴县长', org: '341125', roles: ['leader'] },
 ];
 
-export async function seedDemo(ctx: AppContext): Promise<{ orgs: number; users: number; network: NetworkSeedResult }> {
+/** The org whose catalog the demo ships: 示范县. */
+export const DEMO_CATALOG_OWNER = '341125';
+
+export async function seedDemo(ctx: AppContext): Promise<{ orgs: number; users: number; network: NetworkSeedResult; items: number }> {
   const meta = systemMeta('seed-demo');
   // argon2 costs ~40 ms a hash and every demo account shares one password: hash it once, and only if needed.
   let hash: Promise<string> | undefined;
@@ -71,5 +76,7 @@ export async function seedDemo(ctx: AppContext): Promise<{ orgs: number; users: 
     usersAdded++;
   }
   const network = await seedDemoNetwork(ctx, meta, byCode, demoHash);
-  return { orgs: orgsAdded, users: usersAdded, network };
+  // After the network: the catalog's process stages are checked against the units it holds.
+  const catalog = await seedCatalog(ctx, DEMO_CATALOG_OWNER, DEMO_CATALOG);
+  return { orgs: orgsAdded, users: usersAdded, network, items: catalog.added };
 }
