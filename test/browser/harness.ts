@@ -154,3 +154,28 @@ export async function waitForFontSize(page: Page, selector: string, min: number)
   ).catch(() => undefined);
   return fontSizeOf(page, selector);
 }
+
+/**
+ * Makes sure the portal has 最低生活保障 to find: when the demo data does not publish it yet, the
+ * admin publishes it through the catalog API, as an operator would. Returns why not, if it cannot.
+ */
+export async function ensurePublishedGuide(server: RunningServer): Promise<string | null> {
+  const found = await fetch(`${server.url}/api/public/catalog?q=db`);
+  if (found.status === 404) return 'GET /api/public/catalog does not exist (the catalog module is missing)';
+  if (JSON.stringify(await found.json()).includes('最低生活保障')) return null;
+  const { DEMO_CATALOG } = await import('../../server/seed/demo-catalog.ts');
+  const item = DEMO_CATALOG.find((i) => i.name.includes('最低生活保障'));
+  if (!item) return 'the demo catalog has no 最低生活保障 item';
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
+  });
+  const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+  const orgs = (await (await fetch(`${server.url}/api/orgs?level=county`, { headers: { cookie } })).json()) as { items: { id: string; code: string }[] };
+  const county = orgs.items.find((o) => o.code === '341125');
+  if (!county) return 'the demo county 341125 is missing';
+  const res = await fetch(`${server.url}/api/catalog/items?ownerOrgId=${county.id}&publish=true`, {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(item),
+  });
+  if (res.status !== 201) return `publishing 最低生活保障 failed: ${res.status} ${(await res.text()).slice(0, 300)}`;
+  return null;
+}

@@ -1,16 +1,14 @@
 // The public portal on a cheap phone (360×640): no sign-in, find a guide by pinyin initials, read it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromiumMissing, PHONE, startBrowserEnv, type BrowserEnv } from './harness.ts';
+import { chromiumMissing, ensurePublishedGuide, PHONE, startBrowserEnv, type BrowserEnv } from './harness.ts';
 
 describe('public portal (browser)', { skip: chromiumMissing }, () => {
   let env: BrowserEnv;
   let catalogMissing: string | false = false;
   before(async () => {
     env = await startBrowserEnv();
-    const res = await fetch(`${env.server.url}/api/public/catalog?q=db`);
-    if (res.status === 404) catalogMissing = 'GET /api/public/catalog does not exist yet (the catalog module is not merged): nothing to search';
-    else if (!JSON.stringify(await res.json()).includes('最低生活保障')) catalogMissing = 'the demo catalog has no published 最低生活保障 yet (server/seed): nothing to find';
+    catalogMissing = (await ensurePublishedGuide(env.server)) ?? false;
   });
   after(async () => {
     await env?.close();

@@ -24,6 +24,7 @@ export const en: Record<MessageKey, string> = {
   'prefs.elder': 'Large text',
 
   'nav.main': 'Main navigation',
+  'nav.menu': 'Menu',
   'nav.home': 'Home',
   'nav.orgs': 'Organisations',
   'nav.users': 'Users and roles',

@@ -22,6 +22,7 @@ export const zh = {
   'prefs.elder': '长辈模式',
 
   'nav.main': '主导航',
+  'nav.menu': '菜单',
   'nav.home': '首页',
   'nav.orgs': '机构管理',
   'nav.users': '用户与角色',
@@ -328,7 +329,7 @@ export const zh = {
   'portal.guide.visits': '到现场次数',
   'portal.guide.visitsN': '最多 {n} 次',
   'portal.guide.visitsShort': '最多跑 {n} 次',
-  'portal.guide.acceptLevels': '可在这些地方申请',
+  'portal.guide.acceptLevels': '受理层级',
   'portal.guide.overview': '事项概述',
   'portal.guide.legalBasis': '法定依据',
   'portal.guide.feeBasis': '收费依据',

@@ -1,12 +1,12 @@
 // Header (who, settings, sign-out), a menu of what this user's roles allow, and the page.
 import {
   AuditOutlined, ApartmentOutlined, BookOutlined, CalendarOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined,
-  KeyOutlined, ShopOutlined, TeamOutlined,
+  KeyOutlined, MenuOutlined, ShopOutlined, TeamOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Layout, Menu, Space, Typography } from 'antd';
+import { App, Button, Drawer, Grid, Layout, Menu, Space, Typography } from 'antd';
 import type { MenuProps } from 'antd';
-import { Suspense } from 'react';
+import { Suspense, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { post } from '../api/client.ts';
 import { useT } from '../i18n/index.ts';
@@ -21,6 +21,9 @@ export function StaffLayout() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
+  // Below 992 px the menu moves into a drawer opened from the header, so a phone keeps its width.
+  const narrow = !Grid.useBreakpoint().lg;
+  const [menuOpen, setMenuOpen] = useState(false);
 
   const items: MenuProps['items'] = [
     { key: '/', icon: <HomeOutlined />, label: <Link to="/">{t('nav.home')}</Link> },
@@ -51,6 +54,7 @@ export function StaffLayout() {
     <Layout className="staff-shell">
       <a className="skip-link" href="#main">{t('common.skipToContent')}</a>
       <Layout.Header className="staff-header">
+        {narrow && <Button className="staff-menu-btn" icon={<MenuOutlined />} onClick={() => setMenuOpen(true)} aria-label={t('nav.menu')}>{t('nav.menu')}</Button>}
         <Link to="/" className="staff-brand">{t('app.name')}</Link>
         <div className="staff-header-right">
           <PrefsBar />
@@ -62,11 +66,19 @@ export function StaffLayout() {
         </div>
       </Layout.Header>
       <Layout>
-        <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={208} className="staff-sider">
-          <nav aria-label={t('nav.main')}>
-            <Menu mode="inline" selectedKeys={[selected === '/' ? '/' : selected]} items={items} />
-          </nav>
-        </Layout.Sider>
+        {narrow ? (
+          <Drawer open={menuOpen} onClose={() => setMenuOpen(false)} placement="left" size={260} title={t('app.name')}>
+            <nav aria-label={t('nav.main')}>
+              <Menu mode="inline" selectedKeys={[selected]} items={items} onClick={() => setMenuOpen(false)} />
+            </nav>
+          </Drawer>
+        ) : (
+          <Layout.Sider theme="light" width={208} className="staff-sider">
+            <nav aria-label={t('nav.main')}>
+              <Menu mode="inline" selectedKeys={[selected]} items={items} />
+            </nav>
+          </Layout.Sider>
+        )}
         <Layout.Content id="main" className="staff-content" tabIndex={-1}>
           <Suspense fallback={<PageLoading />}>
             <Outlet />

@@ -52,14 +52,14 @@ export default function OrgsPage() {
           <Card
             title={selected ? selected.name : t('orgs.none')}
             size="small"
-            extra={selected && editContacts && (
-              <Space wrap>
+          >
+            {selected && editContacts && (
+              <Space wrap className="toolbar">
                 {manage && <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog('create')} disabled={selected.level === 'village'}>{t('orgs.createChild')}</Button>}
                 <Button onClick={() => setDialog('edit')}>{t('common.edit')}</Button>
                 {manage && selected.parentId && <Button onClick={() => setDialog('move')}>{t('orgs.move')}</Button>}
               </Space>
             )}
-          >
             {selected ? (
               <Descriptions column={1} bordered size="small" data-testid="org-detail">
                 <Descriptions.Item label={t('orgs.field.name')}>{selected.name}</Descriptions.Item>
