@@ -12,6 +12,24 @@ describe('work calendar (browser)', { skip: chromiumMissing }, () => {
     await env?.close();
   });
 
+  it('a local change can be undone by clicking the day again', async () => {
+    await env.withPage('calendar-undo', DESKTOP, async (page) => {
+      await signIn(page, 'admin');
+      await page.getByRole('link', { name: '工作日历' }).first().click();
+      const grid = page.getByTestId('calendar-grid');
+      const day = grid.locator('[data-kind="workday"]').nth(100);
+      const date = await day.getAttribute('data-date');
+      await day.click();
+      await page.getByRole('dialog').getByLabel('原因（会向群众公示）').fill('场地维修');
+      await page.getByRole('dialog').getByRole('button', { name: '设为本地停止办公' }).click();
+      await grid.locator(`[data-date="${date}"][data-kind="localClosed"]`).waitFor();
+      await grid.locator(`[data-date="${date}"]`).click();
+      await page.getByRole('dialog').getByRole('button', { name: '撤销本地调整' }).click();
+      await page.getByText('已撤销本地调整').waitFor();
+      await grid.locator(`[data-date="${date}"][data-kind="workday"]`).waitFor();
+    });
+  });
+
   it('the admin adds a local closure day and it shows coloured', async () => {
     await env.withPage('calendar-local-closure', DESKTOP, async (page) => {
       await signIn(page, 'admin');

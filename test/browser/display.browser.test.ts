@@ -70,6 +70,7 @@ describe('display settings (browser)', { skip: chromiumMissing }, () => {
       await page.getByText('Hello, ').first().waitFor();
       assert.ok(await page.getByRole('link', { name: 'Organisations' }).first().isVisible());
       await page.reload();
+      await page.getByText('Hello, ').first().waitFor();
       await page.getByRole('link', { name: 'Work calendar' }).first().waitFor();
     });
   });
