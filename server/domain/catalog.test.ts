@@ -171,19 +171,23 @@ describe('catalog search', () => {
     it(`“${q}” does not find it`, () => assert.equal(matchesQuery(cols, normalizeQuery(q)), false));
   }
 
-  it('ranks name matches, then whole keywords, then life-event tags; a code exactly first', () => {
+  it('ranks whole-term matches first (name, keyword, then life-event tag), then prefixes, then matches inside a term; a code exactly first', () => {
     const rank = (e: Partial<ItemElements> & { name: string }, q: string) =>
       matchRank({ ...searchColumns({ lifeEvents: [], ...e }), code: e.code ?? 'X-1' }, normalizeQuery(q));
     const byKeyword = { name: '最低生活保障审核确认', keywords: ['低保', '低保金'] };
     const byTag = { name: '临时救助', keywords: ['急难救助'], lifeEvents: ['subsistence' as const] };
     const byOtherKeyword = { name: '优抚对象定期抚恤补助申请', keywords: ['定补'] };
     const onlyTag = { name: '高龄津贴申领', lifeEvents: ['subsistence' as const] };
-    assert.deepEqual([rank(byKeyword, 'db'), rank(byOtherKeyword, 'db'), rank(byTag, 'db'), rank(onlyTag, 'db')], [3, 3, 6, 6]);
-    assert.equal(rank({ name: '最低生活保障' }, 'zuidi'), 1);
+    const insideName = { name: '拖欠工资等劳动保障违法行为投诉' }; // initials …ldbz… hold `db`
+    assert.deepEqual(
+      [rank(byKeyword, 'db'), rank(byOtherKeyword, 'db'), rank(byTag, 'db'), rank(onlyTag, 'db'), rank(insideName, 'db')],
+      [1, 1, 2, 2, 6],
+    );
+    assert.equal(rank({ name: '最低生活保障' }, 'zuidi'), 3);
     assert.equal(rank({ name: '最低生活保障' }, '最低生活保障'), 0);
     assert.equal(rank({ name: '最低生活保障', code: 'MZ-1' }, 'mz-1'), -1);
     assert.equal(rank(byKeyword, '养老'), null);
-    assert.equal(rank(byKeyword, '低保 审核'), 3 + 2);
+    assert.equal(rank(byKeyword, '低保 审核'), 1 + 6);
     // Ranking agrees with matching.
     for (const q of ['db', 'dibao', '低保', 'x', '审核 yl']) {
       assert.equal(rank(byKeyword, q) !== null, matchesQuery({ ...searchColumns({ lifeEvents: [], ...byKeyword }), code: 'X-1' }, normalizeQuery(q)), q);

@@ -610,9 +610,9 @@ function termsByPlace(column: string): [string, number][] {
 }
 
 /**
- * How well an item matches, lower is better; null when it does not. Each term scores by where it
- * matched — the name, then short name and keywords, then life-event labels — and how: the whole term,
- * its start, or inside it. `db` thus ranks 最低生活保障 (keyword 低保) above items merely tagged with the
+ * How well an item matches, lower is better; null when it does not. Each term scores by how it
+ * matched — the whole term, its start, or inside it — and then where: the name, then short name and
+ * keywords, then life-event labels. `db` thus ranks 最低生活保障 (keyword 低保) above items merely tagged with the
  * life event 低保. An exact code is the best match of all.
  */
 export function matchRank(cols: SearchColumns & { code: string }, q: SearchQuery): number | null {
@@ -620,12 +620,13 @@ export function matchRank(cols: SearchColumns & { code: string }, q: SearchQuery
   const columns = [cols.text, cols.pinyin, cols.initials].map(termsByPlace);
   let total = 0;
   for (const t of q.terms) {
-    let best = code === t.value ? -1 : code.includes(t.value) ? 2 : Infinity;
+    let best = code === t.value ? -1 : code.includes(t.value) ? 6 : Infinity;
     columns.forEach((terms, c) => {
       if (c > 0 && !t.latin) return;
       for (const [term, place] of terms) {
         const how = term === t.value ? 0 : term.startsWith(t.value) ? 1 : term.includes(t.value) ? 2 : Infinity;
-        best = Math.min(best, place * 3 + how);
+        // How a term matched outranks where: `db` = the keyword 低保 beats `db` inside 劳动保障's initials.
+        best = Math.min(best, how * 3 + place);
       }
     });
     if (best === Infinity) return null;
