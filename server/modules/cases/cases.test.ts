@@ -156,4 +156,220 @@ describe(`cases: the seed's path and the lifecycle over HTTP (${engineUnderTest}
     const audits = await t.ctx.db.selectFrom('audit_log').select('action').where('object_id', '=', c.id).orderBy('seq').execute();
     assert.deepEqual(audits.map((a) => a.action), d.events.map((e: Json) => `case.${e.action}`));
   });
+
+  /** Moves the test clock forward to a moment (never back). */
+  function moveTo(iso: string) {
+    const ms = Date.parse(iso) - t.clock.now().getTime();
+    assert.ok(ms >= 0, `the clock cannot go back to ${iso}`);
+    t.clock.advance(ms);
+  }
+  const caseRow = (id: string) => t.ctx.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const eventCount = async (id: string) => (await t.ctx.db.selectFrom('case_events').select('seq').where('case_id', '=', id).execute()).length;
+  const caseCount = async () => (await t.ctx.db.selectFrom('cases').select('id').execute()).length;
+  const auditCount = async () => (await t.ctx.db.selectFrom('audit_log').select('seq').execute()).length;
+  /** Everything about a case a refused request must leave as it was. */
+  const frozen = async (id: string) => ({ row: await caseRow(id), events: await eventCount(id) });
+
+  it('one-time notice of every missing material, then supplement: the acceptance date is the day the materials were complete', async () => {
+    moveTo('2026-03-16T01:00:00Z'); // Monday 16 March, 09:00
+    const c = await open('dhs_shouli_2', { itemId: await t.itemId('341125-RS-002'), channel: 'counter', applicant: applicant(2) });
+    assert.match(c.created.case.number, /^341125101-20260316-\d{4}$/);
+    const empty = await c.refused('dhs_shouli_2', 'request_materials', { missing: [] });
+    assertProblem(empty, 422, [{ pointer: '#/missing', code: 'INVALID_INPUT' }]);
+    const asked = await c.act('dhs_shouli_2', 'request_materials', { missing: ['户口簿（户主页及本人页）复印件', '本人社会保障卡复印件'] });
+    assert.deepEqual([asked.case.state, asked.case.acceptedAt, asked.case.dueAt], ['awaiting_materials', null, null]);
+    // Only once: a second notice is refused.
+    assertProblem(await c.refused('dhs_shouli_2', 'request_materials', { missing: ['另一份材料'] }), 409, []);
+
+    const html = await t.send('GET', `/api/cases/${c.id}/notices/materials`, 'dhs_shouli_2');
+    assert.equal(html.statusCode, 200);
+    assert.match(String(html.headers['content-type']), /^text\/html/);
+    assert.match(html.body, /一次性告知书/);
+    assert.match(html.body, /<li>户口簿（户主页及本人页）复印件<\/li><li>本人社会保障卡复印件<\/li>/);
+    assert.ok(!html.body.includes(applicant(2).idNumber), 'never the full ID number');
+    assertProblem(await t.send('GET', `/api/cases/${c.id}/notices/acceptance`, 'dhs_shouli_2'), 409);
+
+    moveTo('2026-03-18T02:30:00Z'); // Wednesday: the applicant brings the rest.
+    const supplemented = await c.act('dhs_shouli_2', 'supplement');
+    assert.equal(supplemented.case.state, 'accepted');
+    assert.equal(supplemented.case.acceptedAt, '2026-03-18T02:30:00.000Z');
+    // 10 working days from Wednesday 18 March: Wednesday 1 April.
+    assert.equal(supplemented.case.dueAt, '2026-04-01T15:59:59.999Z');
+    const notice = await t.send('GET', `/api/cases/${c.id}/notices/acceptance`, 'dhs_shouli_2');
+    assert.match(notice.body, /受理日期<\/th><td>2026年3月18日/);
+    assert.match(notice.body, /办结期限<\/th><td>2026年4月1日前/);
+    assert.match(notice.body, new RegExp(c.created.case.lookupCode));
+  });
+
+  it('refuses to accept only with a written reason (422 at #/reason, nothing changed), and the refusal notice states the rights of review', async () => {
+    const c = await open('dhs_shouli_2', { itemId: await t.itemId('341125-RS-002'), channel: 'counter', applicant: applicant(3) });
+    const before = await frozen(c.id);
+    const noReason = await c.refused('dhs_shouli_2', 'refuse', { ground: 'ineligible' });
+    assertProblem(noReason, 422, [{ pointer: '#/reason', code: 'INVALID_INPUT', detail: '请填写不予受理的理由（书面告知申请人）' }]);
+    const blank = await c.refused('dhs_shouli_2', 'refuse', { ground: 'ineligible', reason: '   ' });
+    assertProblem(blank, 422, [{ pointer: '#/reason', code: 'INVALID_INPUT' }]);
+    const noAgency = await c.refused('dhs_shouli_2', 'refuse', { ground: 'not_competent', reason: '不属于本机关职权' });
+    assertProblem(noAgency, 422, [{ pointer: '#/referTo', code: 'INVALID_INPUT' }]);
+    assert.deepEqual(await frozen(c.id), before);
+
+    const refused = await c.act('dhs_shouli_2', 'refuse', { ground: 'ineligible', reason: '申请人未达到法定退休年龄，不符合领取条件' });
+    assert.equal(refused.case.state, 'refused');
+    const html = (await t.send('GET', `/api/cases/${c.id}/notices/refusal`, 'dhs_shouli_2')).body;
+    assert.match(html, /不予受理通知书/);
+    assert.match(html, /不予受理的理由：申请人未达到法定退休年龄，不符合领取条件/);
+    assert.match(html, /六十日内向示范县人民政府或者上一级主管部门申请行政复议/);
+    assert.match(html, /六个月内依法向人民法院提起行政诉讼/);
+    assert.match(html, /大汉山镇便民不受〔2026〕\d{4}号/);
+    assert.match(html, /（印章）/);
+    assert.match(html, /地址：大汉山镇人民政府一楼便民服务中心　电话：0550-4100001/);
+    assertProblem(await c.refused('dhs_shouli_2', 'accept'), 409, []);
+  });
+
+  it('refuses a direct application to a handling room with the seed’s reason, and creates nothing', async () => {
+    const before = await caseCount();
+    const res = await t.send('POST', '/api/cases', 'banli', { itemId: await t.itemId('341125-GH-002'), channel: 'counter', applicant: applicant(4) });
+    const body = assertProblem(res, 403);
+    assert.equal(body.detail, '办理室只办理本级受理部转来的件，不能直接受理申请人的申请');
+    assert.equal(body.code, 'UNIT_KIND');
+    assert.equal(await caseCount(), before);
+  });
+
+  it('refuses a bad ID checksum at the field, with the exact sentence, never echoing the number', async () => {
+    const before = await caseCount();
+    const res = await t.send('POST', '/api/cases', 'dhs_shouli_2', {
+      itemId: await t.itemId('341125-RS-002'), channel: 'counter', applicant: { name: '王五', idNumber: '110105194912310021', phone: '13800001234' },
+    });
+    assertProblem(res, 422, [{ pointer: '#/applicant/idNumber', code: 'ID_CHECKSUM', detail: '身份证号码校验位不正确，请核对最后一位' }]);
+    assert.ok(!res.body.includes('110105194912310021'));
+    const phone = await t.send('POST', '/api/cases', 'dhs_shouli_2', {
+      itemId: await t.itemId('341125-RS-002'), channel: 'counter', applicant: { name: '王五', idNumber: applicant(5).idNumber, phone: '1234' },
+    });
+    assertProblem(phone, 422, [{ pointer: '#/applicant/phone', code: 'MOBILE_FORMAT' }]);
+    assert.equal(await caseCount(), before);
+  });
+
+  it('a transfer to a unit that does not handle the item is refused at #/to; an inactive or unknown unit too', async () => {
+    const c = await open('dhs_shouli_2', { itemId: await t.itemId('341125-RS-002'), channel: 'counter', applicant: applicant(6) });
+    await c.act('dhs_shouli_2', 'accept');
+    const before = await frozen(c.id);
+    const wrong = await c.refused('dhs_shouli_2', 'transfer', { to: await t.unitId('341125101', '民政办') });
+    assertProblem(wrong, 422, [{ pointer: '#/to', code: 'TRANSFER_RULE', detail: '大汉山镇民政办不承办本事项当前环节“乡镇初审”，请转交承办部门' }]);
+    assertProblem(await c.refused('dhs_shouli_2', 'transfer', { to: 'no-such-unit' }), 422, [{ pointer: '#/to', code: 'UNIT_NOT_FOUND' }]);
+    assert.deepEqual(await frozen(c.id), before);
+  });
+
+  it('a parallel stage (并联审批) waits for every department before a decision', async () => {
+    moveTo('2026-03-23T01:00:00Z'); // Monday 23 March
+    const c = await open('chuangkou', { itemId: await t.itemId('341125-MZ-004'), channel: 'counter', applicant: applicant(7) });
+    const accepted = await c.act('chuangkou', 'accept');
+    assert.equal(accepted.case.state, 'handling', 'the window handles the township stage itself');
+    const first = await c.act('chuangkou', 'complete_stage', { opinion: '初审同意' });
+    assert.deepEqual([first.case.state, first.case.stageIndex], ['accepted', 1]);
+    const toDesk = await c.act('chuangkou', 'transfer');
+    assert.equal(toDesk.case.pendingUnitId, await t.unitId('341125101', '咨询受理部'));
+    await c.act('dhs_shouli_1', 'receive');
+    const up = await c.act('dhs_shouli_1', 'transfer');
+    assert.equal(up.case.pendingUnitId, await t.unitId('341125', '综合受理窗口'), 'the stage is at county: the desk forwards up (代转)');
+    await c.act('shouli', 'receive');
+    const toWindow = await c.act('shouli', 'transfer');
+    assert.equal(toWindow.case.pendingUnitId, await t.unitId('341125', '民政局窗口'));
+    assert.equal(toWindow.case.holderUserId, await t.userId('xian_minzheng_a'), 'work sent to a window goes to its A post');
+    await c.act('xian_minzheng_a', 'receive');
+    const civil = await c.act('xian_minzheng_a', 'complete_stage');
+    assert.deepEqual([civil.case.stageIndex, civil.event.data.stageComplete], [1, false]);
+    const early = await c.refused('xian_minzheng_a', 'decide', { outcome: 'approve' });
+    assertProblem(early, 422);
+    assert.equal(early.json().code, 'RULE');
+    assert.match(early.json().detail, /还有环节“县残联、县民政局并联审核审定”未办完/);
+    // The 残联 room completes its part without holding the case.
+    const room = await c.act('xian_canlian', 'complete_stage', { opinion: '残疾等级核实无误' });
+    assert.deepEqual([room.case.stageIndex, room.event.data.stageComplete, room.event.data.department], [2, true, 'disabled_persons']);
+    assert.equal(room.case.currentUnitId, await t.unitId('341125', '民政局窗口'), 'the case stays with the window that holds it');
+    const decided = await c.act('xian_minzheng_a', 'decide', { outcome: 'approve' });
+    assert.equal(decided.case.state, 'decided');
+  });
+
+  it('suspending for a special procedure stops the clock; resuming moves the due date; an extension only before expiry', async () => {
+    moveTo('2026-03-30T01:00:00Z'); // Monday 30 March
+    const c = await open('dhs_laodong_a', { itemId: await t.itemId('341125-RS-004'), channel: 'counter', applicant: applicant(8) });
+    const accepted = await c.act('dhs_laodong_a', 'accept');
+    assert.equal(accepted.case.state, 'handling');
+    // 3 working days from Monday 30 March: Thursday 2 April.
+    assert.equal(accepted.case.dueAt, '2026-04-02T15:59:59.999Z');
+    const noDays = await c.refused('dhs_laodong_a', 'suspend', { procedure: 'site_survey', reason: '现场核实务工意向' });
+    assertProblem(noDays, 422, [{ pointer: '#/expectedDays', code: 'INVALID_INPUT' }]);
+    await c.act('dhs_laodong_a', 'suspend', { procedure: 'site_survey', reason: '现场核实务工意向', expectedDays: 2 });
+    const d1 = await c.detail('dhs_laodong_a');
+    assert.equal(d1.deadline.status, 'paused');
+    assert.equal(d1.suspension.procedureLabel, '现场勘察');
+    moveTo('2026-04-01T03:00:00Z'); // Wednesday: two working days (Tue, Wed) lost
+    const resumed = await c.act('dhs_laodong_a', 'resume');
+    assert.equal(resumed.case.state, 'handling');
+    assert.equal(resumed.case.dueAt, '2026-04-07T15:59:59.999Z', 'Thursday 2 April + 2 working days over the 清明 holiday (3–6 April 2026): Tuesday 7 April');
+
+    // An extension is a center manager's approval over the unit's org, once, before the limit expires.
+    assertProblem(await c.refused('dhs_laodong_a', 'extend', { days: 2, reason: '需补充调查' }), 403);
+    assertProblem(await c.refused('dsx_zhuren', 'extend', { days: 2, reason: '需补充调查' }), 404);
+    const extended = await c.act('dhs_zhuren', 'extend', { days: 2, reason: '需补充调查就业意向' });
+    assert.equal(extended.case.dueAt, '2026-04-09T15:59:59.999Z');
+    assert.equal(extended.event.unitId, null);
+    const again = await c.refused('dhs_zhuren', 'extend', { days: 1, reason: '再延' });
+    assertProblem(again, 422);
+    assert.equal(again.json().code, 'RULE');
+
+    // Another case, past its limit: too late to extend.
+    const late = await open('dhs_laodong_a', { itemId: await t.itemId('341125-RS-004'), channel: 'counter', applicant: applicant(9) });
+    const a = await late.act('dhs_laodong_a', 'accept');
+    moveTo(new Date(Date.parse(a.case.dueAt) + 60_000).toISOString());
+    const expired = await late.refused('dhs_zhuren', 'extend', { days: 2, reason: '逾期后申请延期' });
+    assertProblem(expired, 422);
+    assert.equal(expired.json().code, 'LIMIT_EXPIRED');
+    assert.equal(expired.json().detail, '承诺时限已届满，不能再延期；延期须在期限届满前批准并告知申请人');
+    const overdue = await t.send('GET', '/api/cases?queue=overdue', 'dhs_laodong_a');
+    assert.ok(overdue.json().items.some((i: Json) => i.id === late.id && i.deadlineStatus === 'overdue'));
+  });
+
+  it('an immediate item (即办件) is accepted and finished in one sitting', async () => {
+    moveTo('2026-04-13T01:30:00Z'); // Monday 13 April
+    const c = await open('dhs_jisheng_a', { itemId: await t.itemId('341125-WJ-001'), channel: 'counter', applicant: applicant(10) });
+    const done = await c.act('dhs_jisheng_a', 'finish_immediately', { opinion: '当场办结' });
+    assert.deepEqual([done.case.state, done.case.acceptedAt, done.case.dueAt], ['finished', '2026-04-13T01:30:00.000Z', '2026-04-13T15:59:59.999Z']);
+    const d = await c.detail('dhs_jisheng_a');
+    assert.deepEqual(d.events.map((e: Json) => e.action), ['apply', 'finish_immediately']);
+    assert.deepEqual(d.notices.map((n: Json) => n.kind), ['acceptance', 'result']);
+    // A pledged item cannot be finished on the spot.
+    const pledged = await open('dhs_laodong_a', { itemId: await t.itemId('341125-RS-004'), channel: 'counter', applicant: applicant(11) });
+    const r = await pledged.refused('dhs_laodong_a', 'finish_immediately');
+    assertProblem(r, 422);
+    assert.equal(r.json().detail, '只有即办件可以当场办结，本事项请按承诺件受理、转办');
+  });
+
+  it('the applicant may withdraw before the decision, not after', async () => {
+    const c = await open('dhs_shouli_1', { itemId: await t.itemId('341125-RS-002'), channel: 'counter', applicant: applicant(12) });
+    await c.act('dhs_shouli_1', 'accept');
+    await c.act('dhs_shouli_1', 'transfer');
+    const w = await c.act('dhs_shouli_1', 'withdraw', { reason: '申请人书面申请撤回' });
+    assert.deepEqual([w.case.state, w.case.pendingUnitId], ['withdrawn', null]);
+
+    const d = await open('dhs_laodong_a', { itemId: await t.itemId('341125-RS-004'), channel: 'counter', applicant: applicant(13) });
+    await d.act('dhs_laodong_a', 'accept');
+    await d.act('dhs_laodong_a', 'decide', { outcome: 'deny', reason: '无务工意向' });
+    const late = await d.refused('dhs_laodong_a', 'withdraw');
+    assertProblem(late, 409);
+    assert.equal(late.json().detail, '本件已作出决定，不能再撤回申请');
+    const result = (await t.send('GET', `/api/cases/${d.id}/notices/result`, 'dhs_laodong_a')).body;
+    assert.match(result, /决定不予许可/);
+    assert.match(result, /理由：无务工意向/);
+    assert.match(result, /申请行政复议/);
+  });
+
+  it('a stale version is a 409 with the exact sentence, and nothing changes', async () => {
+    const c = await open('dhs_shouli_1', { itemId: await t.itemId('341125-RS-002'), channel: 'counter', applicant: applicant(14) });
+    await c.act('dhs_shouli_1', 'accept');
+    const before = { ...(await frozen(c.id)), audit: await auditCount() };
+    const res = await t.send('POST', `/api/cases/${c.id}/transfer`, 'dhs_shouli_1', { version: c.version - 1 });
+    const body = assertProblem(res, 409, [{ pointer: '#/version', code: 'STALE_VERSION', detail: '办件已被他人处理，请刷新后重试' }]);
+    assert.equal(body.detail, '办件已被他人处理，请刷新后重试');
+    assert.deepEqual({ ...(await frozen(c.id)), audit: await auditCount() }, before);
+  });
 });

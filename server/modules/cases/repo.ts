@@ -128,9 +128,9 @@ function scoped(eb: ExpressionBuilder<Database, 'cases'>, scope: OrgScope) {
   );
 }
 
-export async function caseInScope(db: Runner, caseId: string, scope: OrgScope): Promise<boolean> {
-  const row = await db.selectFrom('cases').select('id').where('id', '=', caseId).where((eb) => scoped(eb, scope)).executeTakeFirst();
-  return row !== undefined;
+/** The case, if it passed through an org in the scope. */
+export async function findCaseInScope(db: Runner, caseId: string, scope: OrgScope): Promise<CaseTable | undefined> {
+  return db.selectFrom('cases').selectAll().where('id', '=', caseId).where((eb) => scoped(eb, scope)).executeTakeFirst();
 }
 
 export async function insertEvent(tx: Tx, row: CaseEventTable): Promise<void> {
@@ -216,10 +216,12 @@ function applyWhere(q: CaseQuery, w: CaseWhere): CaseQuery {
     q = q.where((eb) => eb.and([
       eb.exists(eb.selectFrom('case_events').select('case_events.case_id')
         .whereRef('case_events.case_id', '=', 'cases.id').where('case_events.user_id', '=', userId)),
+      // Not waiting in one of their queues: ended, or neither held by nor being sent to their units
+      // (a case they sent on and that awaits the receiver's sign-for is done for them).
       units.length === 0 ? eb('cases.id', 'is not', null) : eb.or([
         eb('cases.state', 'in', ENDED),
         eb.and([
-          eb('cases.current_unit_id', 'not in', units),
+          eb.or([eb('cases.current_unit_id', 'not in', units), eb('cases.state', '=', 'in_transfer')]),
           eb.or([eb('cases.pending_unit_id', 'is', null), eb('cases.pending_unit_id', 'not in', units)]),
         ]),
       ]),

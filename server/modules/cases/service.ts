@@ -83,15 +83,32 @@ const parseSnapshot = (row: CaseTable): CaseSnapshot => JSON.parse(row.snapshot)
 
 /** A case the person may read (cases.read over an org it passed through); otherwise 404, audited when it exists. */
 async function visibleCase(ctx: AppContext, meta: Meta, id: string): Promise<CaseTable> {
-  const row = await repo.findCase(ctx.db, id);
-  if (row && await repo.caseInScope(ctx.db, id, scopeOf(meta.actor.roles, 'cases.read'))) return row;
-  if (row) return denyAsNotFound(ctx, meta, 'case', id, CASE_NOT_FOUND);
+  const visible = await repo.findCaseInScope(ctx.db, id, scopeOf(meta.actor.roles, 'cases.read'));
+  if (visible) return visible;
+  if (await repo.findCase(ctx.db, id)) return denyAsNotFound(ctx, meta, 'case', id, CASE_NOT_FOUND);
   throw new NotFound(CASE_NOT_FOUND);
 }
 
+/**
+ * Calendars are read on every action; they change a few times a year. Each process keeps an org's
+ * calendar for a few seconds (real time, per database), so a burst of actions reads it once; a
+ * change reaches every instance within CALENDAR_TTL_MS, and due moments are recomputed from the
+ * clock facts at each later action anyway.
+ */
+export const CALENDAR_TTL_MS = 5_000;
+const calendarCache = new WeakMap<object, Map<string, { until: number; calendar: Promise<WorkCalendar> }>>();
+
 /** The calendar a case's clocks run on: its accepting org's (with every ancestor's local closures). */
 function caseCalendar(ctx: AppContext, acceptingOrgId: string): Promise<WorkCalendar> {
-  return loadCalendar(ctx, acceptingOrgId);
+  let byOrg = calendarCache.get(ctx.db);
+  if (!byOrg) calendarCache.set(ctx.db, (byOrg = new Map()));
+  const now = Date.now();
+  const cached = byOrg.get(acceptingOrgId);
+  if (cached && cached.until > now) return cached.calendar;
+  const calendar = loadCalendar(ctx, acceptingOrgId);
+  byOrg.set(acceptingOrgId, { until: now + CALENDAR_TTL_MS, calendar });
+  calendar.catch(() => byOrg!.delete(acceptingOrgId));
+  return calendar;
 }
 
 /** The item's elements the case keeps, frozen at the version it was applied under. */
