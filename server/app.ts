@@ -17,6 +17,7 @@ import { registerWebApp } from './http/static.ts';
 import type { App } from './http/types.ts';
 import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerAuthRoutes } from './modules/auth/routes.ts';
+import { registerBatchRoutes } from './modules/batches/routes.ts';
 import { registerCalendarRoutes } from './modules/calendar/routes.ts';
 import { registerCaseRoutes } from './modules/cases/routes.ts';
 import { registerCatalogRoutes } from './modules/catalog/routes.ts';
@@ -85,6 +86,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerCalendarRoutes(app, ctx);
   registerCatalogRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
+  registerBatchRoutes(app, ctx);
   registerNetworkRoutes(app, ctx);
   await registerWebApp(app, options.webRoot);
   return app;

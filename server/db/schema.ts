@@ -372,5 +372,71 @@ export interface Database {
   case_events: CaseEventTable;
   case_counters: CaseCounterTable;
   idempotency_keys: IdempotencyKeyTable;
+  batches: BatchTable;
+  batch_cases: BatchCaseTable;
+  batch_counters: BatchCounterTable;
 }
 
+// ---- village batches (定期报送) ----
+
+/** outgoing = 报送 (village room → township desk); return = 回送 (township desk → village room). */
+export type BatchKind = 'outgoing' | 'return';
+export type BatchState = 'draft' | 'sent' | 'checked' | 'cancelled';
+export type BatchCaseStatus = 'listed' | 'sent' | 'received' | 'missing' | 'returned' | 'withdrawn' | 'delivered' | 'cancelled';
+
+export interface BatchTable {
+  id: string;
+  /** `<sender org code>-<PS|HS>-<YYYYMMDD>-<NN>`, e.g. 341125101001-PS-20261125-01. */
+  number: string;
+  kind: BatchKind;
+  state: BatchState;
+  village_org_id: string;
+  village_org_path: string;
+  village_unit_id: string;
+  township_org_id: string;
+  /** The township's acceptance desk (咨询受理部). */
+  desk_unit_id: string;
+  case_count: number;
+  materials_count: number;
+  note: string | null;
+  created_at: Timestamp;
+  created_by: string;
+  sent_at: Timestamp | null;
+  sent_by: string | null;
+  /** When the receiver checked the batch against its manifest (missing cases flagged then). */
+  checked_at: Timestamp | null;
+  checked_by: string | null;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface BatchCaseTable {
+  batch_id: string;
+  case_id: string;
+  /** 0-based order on the manifest. */
+  position: number;
+  case_number: string;
+  /** JSON array of the material names that travel with the case. */
+  materials: string;
+  materials_count: number;
+  status: BatchCaseStatus;
+  /** The case version right after the batch's own action on it (transfer or reply). */
+  sent_version: number | null;
+  signed_at: Timestamp | null;
+  signed_by: string | null;
+  /** Flagged missing at the check (a supervision signal later); kept when found and signed afterwards. */
+  flagged_at: Timestamp | null;
+  flagged_by: string | null;
+  delivered_at: Timestamp | null;
+  delivered_by: string | null;
+}
+
+export interface BatchCounterTable {
+  org_code: string;
+  kind: BatchKind;
+  /** YYYYMMDD, Asia/Shanghai. */
+  day: string;
+  last: number;
+}

@@ -4,12 +4,14 @@ import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_work_calendar.ts';
 import * as m0003 from './0003_network_catalog.ts';
 import * as m0004 from './0004_cases.ts';
+import * as m0005 from './0005_batches.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_work_calendar': m0002,
   '0003_network_catalog': m0003,
   '0004_cases': m0004,
+  '0005_batches': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
