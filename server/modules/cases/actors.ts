@@ -12,7 +12,7 @@
 import type { Actor as SessionActor, AppContext } from '../../context.ts';
 import type { UnitKind } from '../../db/schema.ts';
 import {
-  UNIT_STAFF_ROLE, whyNot, type Actor, type CaseActionType, type CaseSnapshot, type LifecycleContext, type Refusal, type UnitRef,
+  whyNot, type Actor, type CaseActionType, type CaseSnapshot, type LifecycleContext, type Refusal, type UnitRef,
   acceptingUnit, currentStage, handlesStage, holder,
 } from '../../domain/case-lifecycle.ts';
 import { isAbsentAt } from '../../domain/network.ts';
@@ -127,8 +127,6 @@ export function pickCandidate(
 export function actionsFor(s: CaseSnapshot, candidates: Candidate[], types: readonly CaseActionType[], ctx: LifecycleContext & { now: string }): CaseActionType[] {
   return types.filter((t) => candidates.some((c) => whyNot(s, t, c.actor, ctx) === null));
 }
-
-export { UNIT_STAFF_ROLE };
 
 /**
  * Who is responsible once the case sits at (or is sent to) `unit`: a window's serving post (A, or B

@@ -70,6 +70,32 @@ describe(`cases: A/B posts, work lists, search, notices, public lookup, idempote
     assert.deepEqual(await queue('xian_renshe_a', 'to_handle'), [first.case.id]);
   });
 
+  it('with both posts of a window away the window is closed: its work goes to the center manager’s queue', async () => {
+    const [a, b] = await Promise.all([t.userId('xian_weijian_a'), t.userId('xian_weijian_b')]);
+    const now = t.clock.now();
+    for (const userId of [a, b]) {
+      const res = await t.send('POST', '/api/absences', 'zhuren', {
+        userId, kind: 'meeting', startsAt: new Date(now.getTime() - 60_000).toISOString(), endsAt: new Date(now.getTime() + 3_600_000).toISOString(), reason: '参加全县卫生工作会议',
+      });
+      assert.equal(res.statusCode, 201, res.body);
+    }
+    const c = await create('shouli', { itemId: await t.itemId('341125-WJ-006'), channel: 'counter', applicant: person(9) });
+    let r = await act('shouli', c.case.id, 'accept', { version: 1 });
+    r = await act('shouli', c.case.id, 'transfer', { version: r.case.version });
+    assert.equal(r.case.pendingUnitId, await t.unitId('341125', '卫生健康委员会窗口'));
+    assert.equal(r.case.holderUserId, null);
+    assert.ok((await queue('zhuren', 'to_receive')).includes(c.case.id), 'the county center manager sees the closed window’s work');
+    assert.ok(!(await queue('dhs_zhuren', 'to_receive')).includes(c.case.id), 'a township manager does not');
+    t.clock.advance(3_600_000);
+  });
+
+  it('a case is accepted only at a level at or below every stage (no sending work down)', async () => {
+    const res = await t.send('POST', '/api/cases', 'shouli', { itemId: await t.itemId('341125-MZ-001'), channel: 'counter', applicant: person(10) });
+    assertProblem(res, 422);
+    assert.equal(res.json().code, 'RULE');
+    assert.match(res.json().detail, /^本事项有环节由乡镇（街道）办理，县（区）无法向下转办/);
+  });
+
   it('work lists: each person sees their own queues, counts match, done lists what they handled', async () => {
     const itemId = await t.itemId('T-CL-002V');
     const c = await create('huanglong', { itemId, channel: 'village_room', applicant: person(3) });

@@ -281,6 +281,7 @@ export async function createCase(ctx: AppContext, meta: Meta, input: NewCase, ho
     ...(input.attachments !== undefined ? { attachments: input.attachments } : {}),
   } as CaseAction;
   const { next, event } = okResult(applyAction(draft, action, actor, { calendar }));
+  // The lifecycle refuses an application by someone at no unit, so a unit is there from here on.
   const unit = counter!;
   const caseId = input.id ?? randomUUID();
   const idNumber = normalizeIdNumber(input.applicant.idNumber);
