@@ -304,6 +304,12 @@ export interface CaseOrgTable {
   org_path: string;
 }
 
+export interface CaseCohandlerTable {
+  case_id: string;
+  /** A unit that must complete its part of the case's current (parallel) stage without holding it. */
+  unit_id: string;
+}
+
 export interface CaseEventTable {
   case_id: string;
   /** The snapshot version the action produced: 1 for the application, +1 per action. */
@@ -369,6 +375,7 @@ export interface Database {
   catalog_item_versions: CatalogItemVersionTable;
   cases: CaseTable;
   case_orgs: CaseOrgTable;
+  case_cohandlers: CaseCohandlerTable;
   case_events: CaseEventTable;
   case_counters: CaseCounterTable;
   idempotency_keys: IdempotencyKeyTable;

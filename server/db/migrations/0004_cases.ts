@@ -1,6 +1,7 @@
 // Case handling (全程受理制): the case row (current state for fast work lists, plus the whole pure
 // snapshot as JSON), its append-only event history, the orgs a case has passed through (for org-scope
-// checks), per-org daily counters for case numbers, and stored answers for Idempotency-Key replays.
+// checks), the co-handling units of a parallel stage, per-org daily counters for case numbers, and
+// stored answers for Idempotency-Key replays.
 // Batches (定期报送) come later: cases.batch_id is there for them, without a foreign key yet.
 import { sql, type Kysely } from 'kysely';
 import { engineOf } from '../index.ts';
@@ -81,6 +82,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   } else {
     await db.schema.createIndex('case_orgs_org_path').on('case_orgs').columns(['org_path', 'case_id']).execute();
   }
+
+  // A parallel stage's other departments (并联审批): units that must complete their part of the current
+  // stage without holding the case. Their work lists find the case through this table.
+  await db.schema.createTable('case_cohandlers')
+    .addColumn('case_id', 'text', (c) => c.notNull().references('cases.id'))
+    .addColumn('unit_id', 'text', (c) => c.notNull().references('units.id'))
+    .addPrimaryKeyConstraint('case_cohandlers_pk', ['case_id', 'unit_id'])
+    .execute();
+  await db.schema.createIndex('case_cohandlers_unit').on('case_cohandlers').columns(['unit_id', 'case_id']).execute();
 
   await db.schema.createTable('case_events')
     .addColumn('case_id', 'text', (c) => c.notNull().references('cases.id'))

@@ -275,6 +275,8 @@ describe(`cases: the seed's path and the lifecycle over HTTP (${engineUnderTest}
     assert.equal(toWindow.case.pendingUnitId, await t.unitId('341125', '民政局窗口'));
     assert.equal(toWindow.case.holderUserId, await t.userId('xian_minzheng_a'), 'work sent to a window goes to its A post');
     await c.act('xian_minzheng_a', 'receive');
+    const roomQueue = async () => (await t.send('GET', '/api/cases?queue=to_handle', 'xian_canlian')).json().items.map((i: Json) => i.id);
+    assert.ok((await roomQueue()).includes(c.id), 'the co-handling room finds its part in its own work list');
     const civil = await c.act('xian_minzheng_a', 'complete_stage');
     assert.deepEqual([civil.case.stageIndex, civil.event.data.stageComplete], [1, false]);
     const early = await c.refused('xian_minzheng_a', 'decide', { outcome: 'approve' });
@@ -285,6 +287,7 @@ describe(`cases: the seed's path and the lifecycle over HTTP (${engineUnderTest}
     const room = await c.act('xian_canlian', 'complete_stage', { opinion: '残疾等级核实无误' });
     assert.deepEqual([room.case.stageIndex, room.event.data.stageComplete, room.event.data.department], [2, true, 'disabled_persons']);
     assert.equal(room.case.currentUnitId, await t.unitId('341125', '民政局窗口'), 'the case stays with the window that holds it');
+    assert.ok(!(await roomQueue()).includes(c.id), 'its part done, the room’s list no longer shows it');
     const decided = await c.act('xian_minzheng_a', 'decide', { outcome: 'approve' });
     assert.equal(decided.case.state, 'decided');
   });

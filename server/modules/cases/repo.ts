@@ -133,6 +133,13 @@ export async function findCaseInScope(db: Runner, caseId: string, scope: OrgScop
   return db.selectFrom('cases').selectAll().where('id', '=', caseId).where((eb) => scoped(eb, scope)).executeTakeFirst();
 }
 
+/** Replaces the co-handling units of the case's current stage. */
+export async function replaceCohandlers(tx: Tx, caseId: string, unitIds: string[]): Promise<void> {
+  await tx.deleteFrom('case_cohandlers').where('case_id', '=', caseId).execute();
+  if (unitIds.length === 0) return;
+  await tx.insertInto('case_cohandlers').values([...new Set(unitIds)].map((unit_id) => ({ case_id: caseId, unit_id }))).execute();
+}
+
 export async function insertEvent(tx: Tx, row: CaseEventTable): Promise<void> {
   await tx.insertInto('case_events').values(row).execute();
 }
@@ -158,7 +165,7 @@ export interface CaseWhere {
   scope: OrgScope;
   states?: string[];
   /** Work queue: the unit filter over current_unit_id (or pending_unit_id for sign-for). */
-  at?: { column: 'current' | 'pending' | 'either'; units: UnitFilter };
+  at?: { column: 'current' | 'pending' | 'either'; units: UnitFilter; cohandling?: boolean };
   /** Cases this person acted on that are no longer in their hands (已办). */
   doneBy?: { userId: string; units: string[] };
   overdueAt?: string;
@@ -204,11 +211,16 @@ function applyWhere(q: CaseQuery, w: CaseWhere): CaseQuery {
   q = q.where((eb) => scoped(eb, w.scope));
   if (w.states) q = q.where('cases.state', 'in', w.states.length ? w.states : ['-']);
   if (w.at) {
-    const { column, units } = w.at;
+    const { column, units, cohandling } = w.at;
+    const mine = [...units.shared, ...units.windows];
     q = q.where((eb) => {
       const current = unitCondition(eb, 'cases.current_unit_id', 'cases.current_unit_kind', units);
       const pending = unitCondition(eb, 'cases.pending_unit_id', 'cases.pending_unit_kind', units);
-      return column === 'current' ? current : column === 'pending' ? pending : eb.or([current, pending]);
+      const at = column === 'current' ? current : column === 'pending' ? pending : eb.or([current, pending]);
+      if (!cohandling || mine.length === 0) return at;
+      // A parallel stage's other departments: their part is theirs to do while another unit holds the case.
+      return eb.or([at, eb.exists(eb.selectFrom('case_cohandlers').select('case_cohandlers.case_id')
+        .whereRef('case_cohandlers.case_id', '=', 'cases.id').where('case_cohandlers.unit_id', 'in', mine))]);
     });
   }
   if (w.doneBy) {

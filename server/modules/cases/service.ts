@@ -191,6 +191,31 @@ async function holderAfter(
   return info ? responsibleAt(ctx, info, at) : null;
 }
 
+/**
+ * The units that must still complete their part of the current parallel stage without holding the
+ * case: each unfinished handler's unit (the department's handling unit in the holder's org at that
+ * level, or in the ancestor org at a higher level). Empty unless the case is being handled.
+ */
+const inParallelStage = (s: CaseSnapshot): boolean =>
+  (currentStage(s)?.handlers.length ?? 0) > 1 && (s.state === 'handling' || s.state === 'suspended');
+
+async function cohandlersOf(ctx: AppContext, s: CaseSnapshot): Promise<repo.UnitInfo[]> {
+  const stage = currentStage(s);
+  const at = holder(s);
+  if (!stage || !at || !inParallelStage(s)) return [];
+  const open = stage.handlers.filter((h, i) => !s.finishedHandlers.includes(i) && !(h.department === at.department && h.level === at.orgLevel));
+  if (open.length === 0) return [];
+  const orgs = await repo.orgsByIds(ctx.db, at.orgPath.split('/').filter(Boolean));
+  const units: repo.UnitInfo[] = [];
+  for (const h of open) {
+    const org = [...orgs.values()].find((o) => o.level === h.level);
+    const unit = org ? await handlingUnitFor(ctx, org.id, h.department) : undefined;
+    const info = unit ? await repo.unitInfo(ctx.db, unit.id) : undefined;
+    if (info && info.id !== at.unitId) units.push(info);
+  }
+  return units;
+}
+
 function eventRow(caseId: string, e: ReturnType<typeof okResult>['event'], meta: Meta, unitName: string | null): CaseEventTable {
   return {
     case_id: caseId, seq: e.version, at: e.at, action: e.type, from_state: e.fromState, to_state: e.toState,
@@ -455,11 +480,17 @@ export async function actOnCase(
     ctx, { snapshot, holderUserId: row.holder_user_id }, next, candidate.actor.unit?.unitId ?? null, meta.actor.userId, now,
   );
   const columns = columnsOf(next, calendar, holderUserId, at);
+  const wasParallel = inParallelStage(snapshot);
+  const cohandlers = await cohandlersOf(ctx, next);
 
   return inTransaction(ctx.db, async (tx) => {
     await hooks?.begin(tx);
     if (!(await repo.updateCase(tx, id, row.version, columns))) throw stale();
     if (next.transfer) await repo.addCaseOrgs(tx, id, [{ id: next.transfer.to.orgId, path: next.transfer.to.orgPath }]);
+    if (wasParallel || cohandlers.length > 0) {
+      await repo.replaceCohandlers(tx, id, cohandlers.map((u) => u.id));
+      await repo.addCaseOrgs(tx, id, cohandlers.map((u) => ({ id: u.org_id, path: u.org_path })));
+    }
     const ev = eventRow(id, event, meta, candidate.membership?.unit.name ?? null);
     await repo.insertEvent(tx, ev);
     await recordAudit(ctx, tx, meta, {
@@ -566,15 +597,15 @@ async function workContext(ctx: AppContext, meta: Meta, now: Date): Promise<Work
 }
 
 function queueWhere(queue: Queue, w: WorkContext, userId: string, now: string): Partial<repo.CaseWhere> {
-  const at = (column: 'current' | 'pending' | 'either') => ({ column, units: w.units });
+  const at = (column: 'current' | 'pending' | 'either', cohandling = false) => ({ column, units: w.units, cohandling });
   switch (queue) {
     case 'to_accept': return { states: ['submitted', 'awaiting_materials'], at: at('current') };
     case 'to_receive': return { states: ['in_transfer'], at: at('pending') };
-    case 'to_handle': return { states: ['accepted', 'handling', 'suspended'], at: at('current') };
+    case 'to_handle': return { states: ['accepted', 'handling', 'suspended'], at: at('current', true) };
     case 'to_reply': return { states: ['decided'], at: at('current') };
     case 'to_deliver': return { states: ['ready_for_delivery'], at: at('current') };
-    case 'due_soon': return { dueSoonAt: now, ...(w.works ? { at: at('either') } : {}) };
-    case 'overdue': return { overdueAt: now, ...(w.works ? { at: at('either') } : {}) };
+    case 'due_soon': return { dueSoonAt: now, ...(w.works ? { at: at('either', true) } : {}) };
+    case 'overdue': return { overdueAt: now, ...(w.works ? { at: at('either', true) } : {}) };
     case 'done': return { doneBy: { userId, units: w.unitIds } };
     case 'all': return {};
   }
