@@ -23,6 +23,7 @@ import { registerCaseRoutes } from './modules/cases/routes.ts';
 import { registerCatalogRoutes } from './modules/catalog/routes.ts';
 import { registerNetworkRoutes } from './modules/network/routes.ts';
 import { registerOrgRoutes } from './modules/orgs/routes.ts';
+import { registerReportRoutes } from './modules/reports/routes.ts';
 import { registerUserRoutes } from './modules/users/routes.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -87,6 +88,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerCatalogRoutes(app, ctx);
   registerCaseRoutes(app, ctx);
   registerBatchRoutes(app, ctx);
+  registerReportRoutes(app, ctx);
   registerNetworkRoutes(app, ctx);
   await registerWebApp(app, options.webRoot);
   return app;
