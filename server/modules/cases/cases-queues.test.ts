@@ -233,6 +233,18 @@ describe(`cases: A/B posts, work lists, search, notices, public lookup, idempote
     assert.equal((await t.app.inject({ method: 'GET', url: '/api/public/cases/x?code=ABCDEF', remoteAddress: '203.0.113.10' })).statusCode, 404);
   });
 
+  it('case numbers stay unique and gapless when 20 applications are registered at one desk at once', async () => {
+    const itemId = await t.itemId('341125-RS-002');
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      t.send('POST', '/api/cases', i % 2 ? 'dhs_shouli_1' : 'dhs_shouli_2', { itemId, channel: 'counter', applicant: person(30 + i) })));
+    for (const a of answers) assert.equal(a.statusCode, 201, a.body);
+    const numbers = answers.map((a) => a.json().case.number as string).sort();
+    const prefix = numbers[0]!.slice(0, -4);
+    const first = Number(numbers[0]!.slice(-4));
+    assert.deepEqual(numbers, Array.from({ length: 20 }, (_, i) => `${prefix}${String(first + i).padStart(4, '0')}`));
+    assert.equal(new Set(answers.map((a) => a.json().case.lookupCode)).size, 20);
+  });
+
   it('Idempotency-Key: 20 identical POSTs at once make one case and get the same answer; the same key with another body is 422', async () => {
     const itemId = await t.itemId('341125-RS-002');
     const body = { itemId, channel: 'counter', applicant: person(7) };
