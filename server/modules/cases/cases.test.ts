@@ -221,6 +221,7 @@ describe(`cases: the seed's path and the lifecycle over HTTP (${engineUnderTest}
     assert.match(html, /六个月内依法向人民法院提起行政诉讼/);
     assert.match(html, /大汉山镇便民不受〔2026〕\d{4}号/);
     assert.match(html, /（印章）/);
+    assert.match(html, /首问负责人<\/th><td>[^—<]+<\/td>/, 'refused before acceptance: the clerk who registered it answers for it');
     assert.match(html, /地址：大汉山镇人民政府一楼便民服务中心　电话：0550-4100001/);
     assertProblem(await c.refused('dhs_shouli_2', 'accept'), 409, []);
   });

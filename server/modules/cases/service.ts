@@ -722,7 +722,7 @@ export async function noticeFor(ctx: AppContext, meta: Meta, id: string, kind: N
   const decidingUnitId = snapshot.decision?.unitId ?? null;
   const [units, names] = await Promise.all([
     repo.unitInfos(ctx.db, [first.unitId, decidingUnitId ?? '']),
-    repo.displayNames(ctx.db, [row.owner_user_id]),
+    repo.displayNames(ctx.db, [row.owner_user_id ?? row.created_by]),
   ]);
   const accepting = units.get(first.unitId)!;
   const orgIds = accepting.org_path.split('/').filter(Boolean);
@@ -740,7 +740,8 @@ export async function noticeFor(ctx: AppContext, meta: Meta, id: string, kind: N
     item: { name: row.item_name, code: row.item_code },
     accepting: { orgName: own.name, unitName: accepting.name, address: own.address, phone },
     decidingUnitName: deciding ? `${deciding.org_name}${deciding.name}` : null,
-    ownerName: row.owner_user_id ? names.get(row.owner_user_id) ?? null : null,
+    // 首问负责人: who accepted; before acceptance (a refusal, a missing-materials notice) who registered it.
+    ownerName: names.get(row.owner_user_id ?? row.created_by) ?? null,
     reviewBody: county ? `${county.name}人民政府` : '本级人民政府',
     issuedAt: ctx.now().toISOString(),
   };
