@@ -38,11 +38,13 @@ export interface ServerProcess {
   stop: () => Promise<void>;
 }
 
-/** Starts the bundled server on 127.0.0.1 with a random port; resolves once it listens. */
-export async function startServerProcess(bundle: ServerBundle, env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServerProcess> {
+/** Starts the bundled server on 127.0.0.1 (PORT, or a random one); resolves once it listens. */
+export async function startServerProcess(
+  bundle: ServerBundle, env: Record<string, string | undefined>, timeoutMs = 60_000, nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   const fullEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env };
   for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
-  const child = spawn(process.execPath, [bundle.file], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, bundle.file], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -58,6 +60,21 @@ export async function startServerProcess(bundle: ServerBundle, env: Record<strin
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
+    // Below info the start line is not logged: on a fixed port, ask /readyz instead.
+    const port = Number(fullEnv.PORT);
+    if (port > 0) {
+      const poll = async () => {
+        for (;;) {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+          if (ready) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${port}`);
+      };
+      void poll();
+    }
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`server exited (${code ?? signal}) before listening:\n${out}`));
