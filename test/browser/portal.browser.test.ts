@@ -35,14 +35,17 @@ describe('public portal (browser)', { skip: chromiumMissing }, () => {
     });
   });
 
-  it('progress lookup says it comes with case handling, and shows no made-up data', async () => {
-    await env.withPage('portal-progress', PHONE, async (page) => {
+  it('progress lookup on a phone: a case number that does not exist is told in words, and nothing about any case is shown', async () => {
+    await env.withPage('portal-progress-unknown', PHONE, async (page) => {
       await page.goto('/portal');
       await page.getByRole('link', { name: '进度查询' }).click();
-      const notice = page.getByTestId('progress-placeholder');
-      await notice.waitFor();
-      assert.match(await notice.innerText(), /将随办件受理功能一同开通/);
-      assert.equal(await page.locator('input').count(), 0, 'no lookup form that would pretend to work');
+      await page.getByTestId('progress-submit').click();
+      assert.match(await page.getByTestId('progress-error').innerText(), /请填写办件编号/);
+      await page.getByTestId('progress-number').fill('341125-20260302-9999');
+      await page.getByTestId('progress-secret').fill('ABCDEF');
+      await page.getByTestId('progress-submit').click();
+      await page.getByTestId('progress-error').getByText(/未找到该办件/).waitFor();
+      assert.equal(await page.getByTestId('progress-result').count(), 0);
     });
   });
 });

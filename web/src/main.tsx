@@ -1,5 +1,6 @@
 // The entry: settings, server-state cache and the two apps, each loaded only when its URL is opened.
-// The portal never pulls antd or ECharts (scripts/measure-portal.mjs checks and measures it).
+// The portal and the village room never pull antd or ECharts (scripts/measure-portal.mjs checks the
+// portal; the village room's browser test measures what a phone downloads).
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -10,6 +11,7 @@ import './shell/base.css';
 
 const PortalApp = lazy(() => import('./portal/PortalApp.tsx'));
 const StaffApp = lazy(() => import('./staff/StaffApp.tsx'));
+const VillageApp = lazy(() => import('./village/VillageApp.tsx'));
 
 initPrefs();
 const queryClient = new QueryClient({
@@ -25,6 +27,7 @@ createRoot(document.getElementById('root')!).render(
         <Suspense fallback={<PageLoading />}>
           <Routes>
             <Route path="/portal/*" element={<PortalApp />} />
+            <Route path="/village/*" element={<VillageApp />} />
             <Route path="/*" element={<StaffApp />} />
           </Routes>
         </Suspense>

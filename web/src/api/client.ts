@@ -45,6 +45,8 @@ export interface RequestOptions {
   /** A 401 here is an answer, not a lost session (the sign-in form, the "who am I" probe). */
   quiet401?: boolean;
   signal?: AbortSignal;
+  /** Extra request headers, e.g. `Idempotency-Key` on a case action. */
+  headers?: Record<string, string>;
 }
 
 async function send(method: string, url: string, body: BodyInit | undefined, headers: Record<string, string>, options: RequestOptions): Promise<Response> {
@@ -65,7 +67,7 @@ async function send(method: string, url: string, body: BodyInit | undefined, hea
 }
 
 export async function api<T>(method: string, url: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  const headers: Record<string, string> = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
   const res = await send(method, url, body === undefined ? undefined : JSON.stringify(body), headers, options);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;

@@ -63,23 +63,26 @@ export interface Board {
   villageRoom: { name: string | null; weekday: number; onDutyToday: PublicStaff | null; rota: { weekday: number; staff: PublicStaff | null }[] } | null;
 }
 
-export function useCatalogSearch(q: string, lifeEvent: string | null, page: number) {
-  const params = new URLSearchParams({ page: String(page), pageSize: '20' });
+/** `orgCode` picks the catalog a village or township sees (its county's); without it, the platform's. */
+export function useCatalogSearch(q: string, lifeEvent: string | null, page: number, orgCode?: string, pageSize = 20) {
+  const params = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
   if (q) params.set('q', q);
   if (lifeEvent) params.set('lifeEvent', lifeEvent);
+  if (orgCode) params.set('orgCode', orgCode);
   return useQuery({
-    queryKey: ['portal', 'catalog', q, lifeEvent, page],
+    queryKey: ['portal', 'catalog', q, lifeEvent, page, orgCode ?? null, pageSize],
     queryFn: ({ signal }) => get<CatalogPage>(`/api/public/catalog?${params}`, { signal }),
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });
 }
 
-export function useGuide(id: string) {
+export function useGuide(id: string, enabled = true) {
   return useQuery({
     queryKey: ['portal', 'guide', id],
     queryFn: () => get<Guide>(`/api/public/catalog/${encodeURIComponent(id)}`),
     retry: false,
+    enabled,
   });
 }
 

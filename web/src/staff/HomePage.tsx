@@ -1,9 +1,14 @@
 // The first page after sign-in: who you are, where, and the work your roles open.
-import { ApartmentOutlined, AuditOutlined, BookOutlined, CalendarOutlined, GlobalOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined, AuditOutlined, BookOutlined, CalendarOutlined, FileDoneOutlined, FormOutlined, GlobalOutlined, MobileOutlined, ShopOutlined, TeamOutlined,
+} from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Col, Row, Tag, Typography } from 'antd';
+import { Badge, Card, Col, Row, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { get } from '../api/client.ts';
+import { useQueueCounts } from '../cases/api.ts';
+import { codeLabel } from '../cases/format.ts';
+import type { Queue } from '../cases/types.ts';
 import type { Org } from '../api/types.ts';
 import { useT, type MessageKey } from '../i18n/index.ts';
 import { can, hasRole, useMe } from './session.ts';
@@ -15,7 +20,8 @@ interface Tile {
   text: MessageKey;
 }
 
-const CASE_ROLES = ['acceptance_clerk', 'window_clerk', 'handling_officer', 'village_cadre', 'supervisor', 'leader'];
+const COUNTER_ROLES = ['acceptance_clerk', 'window_clerk', 'village_cadre'];
+const WORK_QUEUES: Queue[] = ['to_accept', 'to_receive', 'to_handle', 'to_reply', 'to_deliver', 'due_soon', 'overdue'];
 
 export default function HomePage() {
   const t = useT();
@@ -23,7 +29,11 @@ export default function HomePage() {
   const orgs = useQuery({ queryKey: ['orgs'], queryFn: () => get<{ items: Org[] }>('/api/orgs') });
   const orgName = (id: string) => orgs.data?.items.find((o) => o.id === id)?.name ?? '';
 
+  const counts = useQueueCounts(can(me, 'cases.read'));
   const tiles: Tile[] = [];
+  if (hasRole(me, ...COUNTER_ROLES)) tiles.push({ to: '/counter', icon: <FormOutlined />, title: 'nav.counter', text: 'home.tile.counter' });
+  if (can(me, 'cases.read')) tiles.push({ to: '/cases', icon: <FileDoneOutlined />, title: 'nav.cases', text: 'home.tile.cases' });
+  if (hasRole(me, 'village_cadre')) tiles.push({ to: '/village', icon: <MobileOutlined />, title: 'nav.village', text: 'home.tile.village' });
   if (can(me, 'orgs.read')) tiles.push({ to: '/admin/orgs', icon: <ApartmentOutlined />, title: 'nav.orgs', text: 'home.tile.orgs' });
   if (can(me, 'users.read')) tiles.push({ to: '/admin/users', icon: <TeamOutlined />, title: 'nav.users', text: 'home.tile.users' });
   tiles.push({ to: '/admin/calendar', icon: <CalendarOutlined />, title: 'nav.calendar', text: can(me, 'calendar.manage') ? 'home.tile.calendarManage' : 'home.tile.calendar' });
@@ -42,13 +52,22 @@ export default function HomePage() {
           </Tag>
         ))}
       </div>
-      {hasRole(me, ...CASE_ROLES) && (
-        <Alert className="home-cases-note" type="info" showIcon title={t('home.casesComing')} />
+      {counts.data && (
+        <Card size="small" className="home-queues" title={t('home.queues')} data-testid="home-queues">
+          <div className="home-queue-list">
+            {WORK_QUEUES.map((q) => (
+              <Link key={q} to={`/cases?queue=${q}`} className="home-queue" data-queue={q}>
+                <Badge count={counts.data[q]} showZero color={q === 'overdue' ? 'red' : q === 'due_soon' ? 'gold' : counts.data[q] ? 'blue' : '#bfbfbf'} overflowCount={999} />
+                <span>{codeLabel(t, 'queue', q)}</span>
+              </Link>
+            ))}
+          </div>
+        </Card>
       )}
       <Row gutter={[16, 16]} className="home-tiles">
         {tiles.map((tile) => (
           <Col xs={24} sm={12} lg={8} key={tile.to}>
-            {tile.to === '/portal' ? (
+            {tile.to === '/portal' || tile.to === '/village' ? (
               <a href={tile.to} className="home-tile-link">
                 <Card hoverable className="home-tile"><TileBody tile={tile} /></Card>
               </a>

@@ -24,6 +24,10 @@ const AuditPage = lazy(() => import('./admin/AuditPage.tsx'));
 const NetworkPage = lazy(() => import('./admin/NetworkPage.tsx'));
 const CatalogPage = lazy(() => import('./admin/CatalogPage.tsx'));
 const CatalogItemPage = lazy(() => import('./admin/CatalogItemPage.tsx'));
+const CounterPage = lazy(() => import('./cases/CounterPage.tsx'));
+const WorkListPage = lazy(() => import('./cases/WorkListPage.tsx'));
+const CaseDetailPage = lazy(() => import('./cases/CaseDetailPage.tsx'));
+const BatchesPage = lazy(() => import('./cases/BatchesPage.tsx'));
 
 /** antd tokens for normal and elder-friendly (larger, high-contrast) display. */
 function themeFor(elder: boolean) {
@@ -84,6 +88,11 @@ export default function StaffApp() {
               <Route path="admin/network" element={<NetworkPage />} />
               <Route path="admin/catalog" element={<CatalogPage />} />
               <Route path="admin/catalog/:id" element={<CatalogItemPage />} />
+              <Route path="counter" element={<CounterPage />} />
+              <Route path="cases" element={<WorkListPage />} />
+              <Route path="cases/:id" element={<CaseDetailPage />} />
+              <Route path="batches" element={<BatchesPage />} />
+              <Route path="batches/:id" element={<BatchesPage />} />
               <Route path="*" element={<Navigate to="/" replace />} />
             </Route>
           </Routes>

@@ -1,10 +1,10 @@
 // Header (who, settings, sign-out), a menu of what this user's roles allow, and the page.
 import {
   AuditOutlined, ApartmentOutlined, BookOutlined, CalendarOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined,
-  KeyOutlined, MenuOutlined, ShopOutlined, TeamOutlined,
+  FileDoneOutlined, FormOutlined, InboxOutlined, KeyOutlined, MenuOutlined, MobileOutlined, ShopOutlined, TeamOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Drawer, Grid, Layout, Menu, Space, Typography } from 'antd';
+import { App, Badge, Button, Drawer, Grid, Layout, Menu, Space, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import { Suspense, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
@@ -12,7 +12,8 @@ import { post } from '../api/client.ts';
 import { useT } from '../i18n/index.ts';
 import { PageLoading } from '../shell/PageLoading.tsx';
 import { PrefsBar } from '../shell/PrefsBar.tsx';
-import { can, ME_KEY, setSignOutNotice, useMe } from './session.ts';
+import { useQueueCounts } from '../cases/api.ts';
+import { can, hasRole, ME_KEY, setSignOutNotice, useMe } from './session.ts';
 
 export function StaffLayout() {
   const t = useT();
@@ -25,8 +26,17 @@ export function StaffLayout() {
   const narrow = !Grid.useBreakpoint().lg;
   const [menuOpen, setMenuOpen] = useState(false);
 
+  const counts = useQueueCounts(can(me, 'cases.read'));
+  const waiting = counts.data ? counts.data.to_accept + counts.data.to_receive + counts.data.to_handle + counts.data.to_reply + counts.data.to_deliver : 0;
   const items: MenuProps['items'] = [
     { key: '/', icon: <HomeOutlined />, label: <Link to="/">{t('nav.home')}</Link> },
+    hasRole(me, 'acceptance_clerk', 'window_clerk', 'village_cadre') && { key: '/counter', icon: <FormOutlined />, label: <Link to="/counter">{t('nav.counter')}</Link> },
+    can(me, 'cases.read') && {
+      key: '/cases', icon: <FileDoneOutlined />,
+      label: <Link to="/cases" className="menu-with-badge">{t('nav.cases')} <Badge count={waiting} size="small" overflowCount={99} /></Link>,
+    },
+    hasRole(me, 'acceptance_clerk', 'center_manager') && { key: '/batches', icon: <InboxOutlined />, label: <Link to="/batches">{t('nav.batches')}</Link> },
+    hasRole(me, 'village_cadre') && { key: '/village', icon: <MobileOutlined />, label: <a href="/village">{t('nav.village')}</a> },
     can(me, 'orgs.read') && { key: '/admin/orgs', icon: <ApartmentOutlined />, label: <Link to="/admin/orgs">{t('nav.orgs')}</Link> },
     can(me, 'users.read') && { key: '/admin/users', icon: <TeamOutlined />, label: <Link to="/admin/users">{t('nav.users')}</Link> },
     { key: '/admin/calendar', icon: <CalendarOutlined />, label: <Link to="/admin/calendar">{t('nav.calendar')}</Link> },
@@ -35,7 +45,8 @@ export function StaffLayout() {
     can(me, 'audit.read') && { key: '/admin/audit', icon: <AuditOutlined />, label: <Link to="/admin/audit">{t('nav.audit')}</Link> },
     { key: '/portal', icon: <GlobalOutlined />, label: <a href="/portal">{t('nav.portal')}</a> },
   ].filter(Boolean) as MenuProps['items'];
-  const selected = '/' + location.pathname.split('/').filter(Boolean).slice(0, 2).join('/');
+  const twoParts = '/' + location.pathname.split('/').filter(Boolean).slice(0, 2).join('/');
+  const selected = location.pathname.startsWith('/cases/') ? '/cases' : location.pathname.startsWith('/batches/') ? '/batches' : twoParts;
 
   async function logout() {
     try {
