@@ -44,6 +44,8 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     /** Writes a V8 CPU profile of the server to this folder (chrome://inspect, or speedscope). */
     'server-profile': { type: 'string' },
+    /** Another copy of server/main.ts to run (to measure a change side by side before making it). */
+    'server-entry': { type: 'string' },
   },
 });
 const CLIENTS = Number(args.clients);
@@ -466,7 +468,7 @@ async function loginCookie(base: URL, username: string): Promise<string> {
 
 async function main() {
   const engines = String(args.engines).split(',').map((e) => e.trim()).filter(Boolean);
-  const bundle = await bundleServer();
+  const bundle = await bundleServer(args['server-entry'] ? path.resolve(args['server-entry']) : undefined);
   try {
     for (const engine of engines) {
       if (engine !== 'sqlite' && engine !== 'postgres') throw new Error(`unknown engine ${engine}`);

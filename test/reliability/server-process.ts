@@ -15,13 +15,13 @@ export interface ServerBundle {
   remove: () => void;
 }
 
-/** server/main.ts as one ES module; dependencies stay imports, resolved through a link to the repository's node_modules. */
-export async function bundleServer(): Promise<ServerBundle> {
+/** server/main.ts (or another entry) as one ES module; dependencies stay imports, resolved through a link to the repository's node_modules. */
+export async function bundleServer(entry = path.join(ROOT, 'server', 'main.ts')): Promise<ServerBundle> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bianmin-server-'));
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   const file = path.join(dir, 'main.mjs');
   await build({
-    entryPoints: [path.join(ROOT, 'server', 'main.ts')], bundle: true, platform: 'node', format: 'esm',
+    entryPoints: [entry], bundle: true, platform: 'node', format: 'esm',
     packages: 'external', target: 'node20', outfile: file, logLevel: 'warning',
   });
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };

@@ -235,10 +235,9 @@ async function routeFor(ctx: AppContext, meta: Meta, kind: BatchKind, villageId:
   return { village, township, villageUnitId: room.id, deskUnitId: desk.id };
 }
 
-/** Why each listed case may not go into the batch; [] when all may. */
-async function caseErrors(db: Runner, kind: BatchKind, route: Route, caseIds: string[]): Promise<FieldError[]> {
-  const facts = await repo.caseFacts(db, caseIds);
-  const listed = await repo.listedIn(db, caseIds);
+/** Why each listed case may not go into the batch ([] when all may), and the facts read to decide. */
+async function caseErrors(db: Runner, kind: BatchKind, route: Route, caseIds: string[]): Promise<{ errors: FieldError[]; facts: Map<string, repo.CaseFacts> }> {
+  const [facts, listed] = await Promise.all([repo.caseFacts(db, caseIds), repo.listedIn(db, caseIds)]);
   const errors: FieldError[] = [];
   const firstAt = new Map<string, number>();
   caseIds.forEach((id, i) => {
@@ -271,7 +270,7 @@ async function caseErrors(db: Runner, kind: BatchKind, route: Route, caseIds: st
     const other = listed.get(id);
     if (other) errors.push({ pointer, code: 'IN_OPEN_BATCH', detail: `办件 ${c.number} 已列入未发出的批次 ${other}，不能重复列入` });
   });
-  return errors;
+  return { errors, facts };
 }
 
 // ---- building a batch ----
@@ -297,14 +296,13 @@ export async function createBatch(ctx: AppContext, meta: Meta, input: NewBatch, 
   try {
     return await inTransaction(ctx.db, async (tx) => {
       await hooks?.begin(tx);
-      const errors = await caseErrors(tx, input.kind, route, input.caseIds);
+      const { errors, facts } = await caseErrors(tx, input.kind, route, input.caseIds);
       if (errors.length) throw invalid(errors);
       const at = ctx.now().toISOString();
       const senderCode = input.kind === 'outgoing' ? route.village.code : route.township.code;
       const day = shanghaiDate(at).replaceAll('-', '');
       const number = formatBatchNumber(senderCode, input.kind, day, await repo.nextBatchSequence(tx, senderCode, input.kind, day));
       const materials = await repo.materialsOf(tx, input.caseIds);
-      const facts = await repo.caseFacts(tx, input.caseIds);
       const id = randomUUID();
       const rows: BatchCaseTable[] = input.caseIds.map((caseId, position) => {
         const names = materials.get(caseId) ?? [];
@@ -356,14 +354,15 @@ export async function sendBatch(ctx: AppContext, meta: Meta, id: string, input: 
     const rows = await repo.batchCases(tx, id);
     const route = await routeOfBatch(tx, b);
     // Cases may have moved since the batch was built (withdrawn, returned …): name each, move none.
-    const errors = (await caseErrors(tx, b.kind, route, rows.map((r) => r.case_id)))
+    const checked = await caseErrors(tx, b.kind, route, rows.map((r) => r.case_id));
+    const errors = checked.errors
       .filter((e) => e.code !== 'IN_OPEN_BATCH')
       .map((e) => ({ ...e, pointer: e.pointer.replace('#/caseIds/', '#/cases/'), code: 'CASE_CHANGED' }));
     if (errors.length) {
       throw withCode(new Conflict(errors.length === 1 ? errors[0]!.detail : `共有 ${errors.length} 个办件已发生变化，请从批次中去除后重建`, errors), 'CASE_CHANGED');
     }
     const inner = contextIn(ctx, tx);
-    const facts = await repo.caseFacts(tx, rows.map((r) => r.case_id));
+    const facts = checked.facts;
     const opinion = `${b.kind === 'outgoing' ? '定期报送' : '办结回送'}（批次 ${b.number}）`;
     for (const r of rows) {
       const version = facts.get(r.case_id)!.version;
