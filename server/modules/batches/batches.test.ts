@@ -299,6 +299,18 @@ describe(`batches: 定期报送 between a village room and its township desk (${
       { pointer: '#/villageId', code: 'NOT_YOUR_VILLAGE' },
     ]);
     await refusedWithoutChange(() => create('dhs_shouli_1', { kind: 'return', caseIds: [a] }), 422, [{ pointer: '#/villageId', code: 'REQUIRED' }]);
+
+    // Candidates and the list answer the same way.
+    assertProblem(await t.send('GET', `/api/batches/candidates?kind=return&villageId=${village}`, 'zq_shouli_1'), 422, [
+      { pointer: '#/villageId', code: 'NOT_YOUR_VILLAGE' },
+    ]);
+    assertProblem(await t.send('GET', '/api/batches/candidates?kind=outgoing', 'shouli'), 403);
+    assertProblem(await t.send('GET', '/api/batches/candidates?kind=sideways', 'huanglong'), 400, [{ pointer: '#/query/kind', code: 'NOT_ALLOWED' }]);
+    assertProblem(await t.send('GET', '/api/batches?pageSize=500', 'huanglong'), 400, [{ pointer: '#/query/pageSize', code: 'FORMAT' }]);
+    assertProblem(await t.send('GET', '/api/batches', null), 401);
+    const filtered = (await t.send('GET', `/api/batches?kind=return&villageId=${village}`, 'dhs_shouli_1')).json();
+    assert.ok(filtered.items.every((x: Json) => x.kind === 'return' && x.village.id === village));
+    assert.deepEqual((await t.send('GET', '/api/batches', 'admin')).json(), { total: 0, page: 1, pageSize: 20, items: [] });
   });
 
   it('brings results back in a return batch: replied down to the village room at once, signed by the cadre, handed over to each villager', async () => {
