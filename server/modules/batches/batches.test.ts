@@ -237,6 +237,32 @@ describe(`batches: 定期报送 between a village room and its township desk (${
     await t.send('POST', `/api/batches/${made.id}/cancel`, 'huanglong', { version: made.version });
   });
 
+  it('builds, sends and signs once when many try at the same moment', async () => {
+    const a = await acceptedCase();
+    const made = await Promise.all(Array.from({ length: 10 }, (_, i) => create(i % 2 ? 'huanglong' : 'huanglong_2', { kind: 'outgoing', caseIds: [a] })));
+    const won = made.filter((r) => r.statusCode === 201);
+    assert.equal(won.length, 1, made.map((r) => r.statusCode).join(','));
+    for (const r of made.filter((x) => x.statusCode !== 201)) {
+      // SQLite serializes the writers (the loser sees the first batch: 422); PostgreSQL's unique index stops a true race (409).
+      assert.ok([409, 422].includes(r.statusCode), r.body);
+      assert.equal(assertProblem(r, r.statusCode).errors[0].code, 'IN_OPEN_BATCH');
+    }
+    assert.equal((await t.ctx.db.selectFrom('batch_cases').select('batch_id').where('case_id', '=', a).execute()).length, 1);
+
+    const batch = won[0]!.json();
+    const sends = await Promise.all(Array.from({ length: 10 }, () => t.send('POST', `/api/batches/${batch.id}/send`, 'huanglong', { version: batch.version })));
+    assert.deepEqual(sends.map((r) => r.statusCode).sort(), [200, ...Array(9).fill(409)]);
+    for (const r of sends.filter((x) => x.statusCode === 409)) assertProblem(r, 409);
+    assert.equal((await caseRow(a)).version, 3, 'transferred once');
+    assert.equal((await auditRows('batch.send', batch.id)).length, 1);
+
+    const signs = await Promise.all(['dhs_shouli_1', 'dhs_shouli_2', 'dhs_shouli_1', 'dhs_shouli_2'].map((u) =>
+      t.send('POST', `/api/batches/${batch.id}/cases/${a}/receive`, u, {})));
+    assert.deepEqual(signs.map((r) => r.statusCode).sort(), [200, 409, 409, 409]);
+    assert.deepEqual(await caseRow(a).then((r) => [r.state, r.version]), ['accepted', 4]);
+    assert.equal((await auditRows('case.receive', a)).length, 1);
+  });
+
   it('replays an Idempotency-Key: one batch, the same answer; another body with the key is 422', async () => {
     const a = await acceptedCase();
     const key = { 'idempotency-key': `batch-${a}` };
