@@ -227,6 +227,30 @@ describe('case handling through the screens (browser)', { skip: chromiumMissing 
     });
   });
 
+  it('someone else acted first: the page says so in words and refreshes to the current state', async () => {
+    await env.withPage('case-stale-version', DESKTOP, async (page) => {
+      await signedIn(page, 'shouli');
+      const items = await (await page.request.get('/api/public/catalog?orgCode=341125&q=jsgcgh')).json() as { items: { id: string }[] };
+      const created = await page.request.post('/api/cases', {
+        data: { itemId: items.items[0]!.id, channel: 'counter', applicant: { name: '陈立新', idNumber: validId('34112519800101003') } },
+      });
+      const c = (await created.json()) as { case: { id: string; version: number } };
+      await page.goto(`/cases/${c.case.id}`);
+      await page.getByTestId('case-state').getByText('已申请', { exact: true }).waitFor();
+      // Another clerk at the desk accepts it from their screen.
+      assert.equal((await page.request.post(`/api/cases/${c.case.id}/accept`, { data: { version: c.case.version } })).status(), 200);
+      await page.getByTestId('case-actions').locator('[data-action="accept"]').click();
+      await page.getByTestId('action-form').getByTestId('action-submit').click();
+      const stale = page.getByTestId('case-stale');
+      await stale.waitFor();
+      assert.match(await stale.innerText(), /办件已被他人处理，请刷新后重试/);
+      await stale.getByRole('button', { name: /立即刷新/ }).click();
+      await stale.waitFor({ state: 'detached' });
+      await page.getByTestId('case-state').getByText('已受理（待转办）', { exact: true }).waitFor();
+      assert.equal(await page.getByTestId('case-actions').locator('[data-action="accept"]').count(), 0, 'accept is no longer offered');
+    });
+  });
+
   for (const [size, options] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
     it(`case screens at ${size}: counter, work lists, case page — no sideways scrolling`, async (t) => {
       if (!caseId) {

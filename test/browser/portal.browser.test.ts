@@ -22,6 +22,8 @@ describe('public portal (browser)', { skip: chromiumMissing }, () => {
     await env.withPage('portal-search-db', PHONE, async (page) => {
       await page.goto('/portal');
       await page.getByTestId('portal-search').fill('db');
+      // The filtered list (not the full catalog shown before the typing pause ends).
+      await page.getByTestId('portal-results').getByText(/找到 \d+ 个事项/).waitFor();
       const hit = page.getByTestId('portal-results').getByRole('link', { name: /最低生活保障/ }).first();
       await hit.waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -131,6 +131,8 @@ describe('village room and batches (browser)', { skip: chromiumMissing }, () => 
       await page.getByTestId('batch-send').click();
       await page.getByTestId('batch-state').getByText('已发出').waitFor();
       assert.equal(await page.getByTestId('batch-cases').locator(`[data-case="${number}"]`).getAttribute('data-status'), 'sent');
+      // The materials handed over at the counter travel with the case: the manifest counts them.
+      assert.match(await page.getByTestId('batch-cases').innerText(), /材料 [1-9]\d* 份/);
       const manifest = await page.request.get(await page.getByTestId('batch-manifest').getAttribute('href') ?? '');
       assert.match(await manifest.text(), new RegExp(number));
       await noOverflow(page);
@@ -184,10 +186,29 @@ describe('village room and batches (browser)', { skip: chromiumMissing }, () => 
       await row.getByTestId('batch-receive').click();
       await row.getByTestId('batch-deliver').click();
       await page.getByTestId('batch-cases').locator(`[data-case="${number}"][data-status="delivered"]`).waitFor();
+      await page.getByTestId('batch-check').click();
+      await page.getByTestId('batch-state').getByText('已清点').waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'village-6-return-batch-checked.png') });
       await page.goto(`/village/cases/${caseId}`);
       await page.getByTestId('case-state').getByText('已办结').waitFor();
       const timeline = await page.getByTestId('case-timeline').innerText();
       for (const step of ['申请', '受理', '转办', '签收', '完成本环节', '作出决定', '回复', '送达']) assert.match(timeline, new RegExp(step), step);
+      await noOverflow(page);
+    });
+
+    // 7. This month's proxy report counts it (农业生产: accepted 1, by proxy 1, finished 1) and downloads as Excel.
+    await env.withPage('village-7-report', PHONE, async (page) => {
+      await villageSignIn(page, 'huanglong');
+      await page.getByRole('link', { name: '代办月报' }).click();
+      await page.getByTestId('report-title').getByText('黄龙村代办服务月报表').waitFor();
+      const farming = page.getByTestId('report-categories').locator('tbody tr', { hasText: '农业生产' });
+      assert.deepEqual(await farming.locator('td').allInnerTexts(), ['1', '1', '1', '0', '100.0%']);
+      const download = page.waitForEvent('download');
+      await page.getByTestId('report-excel').click();
+      const file = await download;
+      assert.match(file.suggestedFilename(), /黄龙村代办服务月报表-\d{4}-\d{2}\.xlsx$/);
+      const bytes = readFileSync((await file.path())!);
+      assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an xlsx workbook (zip)');
       await noOverflow(page);
     });
   });
@@ -196,7 +217,7 @@ describe('village room and batches (browser)', { skip: chromiumMissing }, () => 
     it(`village room screens at ${size} — no sideways scrolling`, async () => {
       for (const [name, url, ready] of [
         ['home', '/village', 'vl-queues'], ['register', '/village/register', 'item-search'], ['cases', '/village/cases?queue=all', 'vl-case-list'],
-        ['batches', '/village/batches', 'batch-list'], ['report', '/village/report', 'report-coming'],
+        ['batches', '/village/batches', 'batch-list'], ['report', '/village/report', 'report-categories'],
       ] as const) {
         await env.withPage(`screen-village-${name}-${size}`, options, async (page) => {
           await villageSignIn(page, 'huanglong');

@@ -43,6 +43,7 @@ export function PlainActionForm({ c, action, onDone, onCancel, onStale }: Props)
     if (action === 'deliver') Object.assign(b, { method, ...(method === 'post' && trackingNo.trim() ? { trackingNo: trackingNo.trim() } : {}) });
     if (action === 'withdraw' && reason.trim()) b.reason = reason.trim();
     if (action === 'transfer' && c.suggestedTransfer) b.to = c.suggestedTransfer.id;
+    if (action === 'supplement' && c.materialsNotice?.missing.length) b.attachments = c.materialsNotice.missing;
     return b;
   }
 

@@ -62,6 +62,16 @@ interface Done extends Registered {
 
 const rank = (level: string) => ORG_LEVELS.indexOf(level as OrgLevel);
 
+function toggle(set: React.Dispatch<React.SetStateAction<Set<string>>>, name: string, on: boolean) {
+  set((prev) => {
+    if (prev.has(name) === on) return prev;
+    const next = new Set(prev);
+    if (on) next.add(name);
+    else next.delete(name);
+    return next;
+  });
+}
+
 /** Why an item cannot be accepted at this level (the lifecycle's rules, told before the clerk types anything). */
 export function whyNotHere(t: T, hit: CatalogHit, level: OrgLevel, guide?: Guide): string | null {
   if (hit.handlingMode === 'consultation') return t('counter.why.consultation');
@@ -99,6 +109,8 @@ export function Workbench(props: WorkbenchProps) {
   const [finding, setFinding] = useState(true);
   const guide = useGuide(item?.id ?? '', !!item);
   const [missing, setMissing] = useState<Set<string>>(new Set());
+  /** Conditional materials that apply to this applicant and were handed over (unticked ones do not apply). */
+  const [received, setReceived] = useState<Set<string>>(new Set());
   const [otherMissing, setOtherMissing] = useState('');
   const [a, setA] = useState<Applicant>({ ...EMPTY, channel: channels[0] ?? 'counter' });
   const [touched, setTouched] = useState<Partial<Record<FieldName, boolean>>>({});
@@ -117,6 +129,9 @@ export function Workbench(props: WorkbenchProps) {
   const [keys, setKeys] = useState(() => ({ register: newIdempotencyKey(), act: newIdempotencyKey() }));
 
   const materials = guide.data?.materials ?? [];
+  // What the applicant handed over goes on the case (and on the batch manifest): every required
+  // material not ticked missing, and the conditional ones ticked as received.
+  const handedOver = materials.filter((m) => (m.requirement === 'required' ? !missing.has(m.name) : received.has(m.name))).map((m) => m.name);
   const missingList = [...materials.filter((m) => missing.has(m.name)).map((m) => m.name), ...otherMissing.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)];
   const immediate = item?.caseType === 'immediate' && canFinishImmediately;
   const outcome: Outcome = refusing ? 'refuse' : missingList.length > 0 ? 'request_materials' : immediate ? 'finish_immediately' : 'accept';
@@ -139,6 +154,7 @@ export function Workbench(props: WorkbenchProps) {
     setItem(hit);
     setFinding(false);
     setMissing(new Set());
+    setReceived(new Set());
     setOtherMissing('');
     setErrors((e) => ({ ...e, item: undefined }));
     setTimeout(() => nameInput.current?.focus(), 0);
@@ -153,6 +169,7 @@ export function Workbench(props: WorkbenchProps) {
     setItem(null);
     setFinding(true);
     setMissing(new Set());
+    setReceived(new Set());
     setOtherMissing('');
     setA({ ...EMPTY, channel: channels[0] ?? 'counter' });
     setTouched({});
@@ -248,6 +265,7 @@ export function Workbench(props: WorkbenchProps) {
           applicant: { name: a.name.trim(), idNumber: a.idNumber.trim(), ...(a.phone.trim() ? { phone: a.phone.trim() } : {}) },
           ...(a.channel === 'proxy' ? { proxy: { reason: a.proxyReason.trim(), consent: a.consent } } : {}),
           ...(unitId ? { unitId } : {}),
+          ...(handedOver.length ? { attachments: handedOver } : {}),
         };
         const w = await registerCase(body, keys.register);
         reg = { id: w.case.id, number: w.case.number, lookupCode: w.case.lookupCode ?? '', version: w.case.version };
@@ -411,8 +429,8 @@ export function Workbench(props: WorkbenchProps) {
                 {materials.map((m) => (
                   <li key={m.name} className={missing.has(m.name) ? 'is-missing' : ''}>
                     <label className="wb-check">
-                      <input type="checkbox" checked={missing.has(m.name)} data-material={m.name}
-                        onChange={(e) => setMissing((prev) => { const next = new Set(prev); if (e.target.checked) next.add(m.name); else next.delete(m.name); return next; })} />
+                      <input type="checkbox" checked={missing.has(m.name)} data-material={m.name} aria-label={t('counter.markMissing', { name: m.name })}
+                        onChange={(e) => { toggle(setMissing, m.name, e.target.checked); if (e.target.checked) toggle(setReceived, m.name, false); }} />
                       <span>
                         <span className="wb-material-name">{m.name}</span>
                         <span className={`wb-tag ${m.requirement === 'required' ? 'req' : 'cond'}`}>{m.requirement === 'required' ? t('portal.guide.required') : t('portal.guide.conditional')}</span>
@@ -422,6 +440,13 @@ export function Workbench(props: WorkbenchProps) {
                         </span>
                       </span>
                     </label>
+                    {m.requirement !== 'required' && (
+                      <label className="wb-check wb-received">
+                        <input type="checkbox" checked={received.has(m.name)} data-received={m.name}
+                          onChange={(e) => { toggle(setReceived, m.name, e.target.checked); if (e.target.checked) toggle(setMissing, m.name, false); }} />
+                        {t('counter.receivedApplies')}
+                      </label>
+                    )}
                   </li>
                 ))}
               </ul>

@@ -18,16 +18,23 @@ export default function SearchPage() {
   const event = params.get('event');
 
   // Search as the user types, after a short pause (a slow link should not get one request per key).
+  // The address follows inside the same timer, which leaving the page cancels: a result tapped just
+  // before the pause ends is not pulled back to the search by a late address update.
+  const search = (value: string) => {
+    setQ(value);
+    setParams((prev) => {
+      const next = new URLSearchParams(prev);
+      if (value) next.set('q', value);
+      else next.delete('q');
+      return next;
+    }, { replace: true });
+  };
   useEffect(() => {
-    const id = setTimeout(() => setQ(text.trim()), 250);
+    if (text.trim() === q) return;
+    const id = setTimeout(() => search(text.trim()), 250);
     return () => clearTimeout(id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [text]);
-  useEffect(() => {
-    const next = new URLSearchParams(params);
-    if (q) next.set('q', q);
-    else next.delete('q');
-    if (next.toString() !== params.toString()) setParams(next, { replace: true });
-  }, [q, params, setParams]);
 
   const [page, setPage] = useState(1);
   useEffect(() => setPage(1), [q, event]);
@@ -44,7 +51,7 @@ export default function SearchPage() {
   return (
     <section className="portal-section" aria-labelledby="search-title">
       <h1 id="search-title">{t('portal.search.title')}</h1>
-      <form className="portal-search" role="search" onSubmit={(e) => { e.preventDefault(); setQ(text.trim()); }}>
+      <form className="portal-search" role="search" onSubmit={(e) => { e.preventDefault(); search(text.trim()); }}>
         <label htmlFor={inputId}>{t('portal.search.label')}</label>
         <div className="portal-search-row">
           <input

@@ -1,6 +1,6 @@
 // The two switches on every page: language and elder-friendly mode. Plain buttons, no antd, so the
 // portal stays light; aria-pressed tells screen readers the state.
-import { useT } from '../i18n/index.ts';
+import { switchLanguage, useT } from '../i18n/index.ts';
 import { setPrefs, usePrefs } from '../prefs/prefs.ts';
 
 export function PrefsBar({ className }: { className?: string }) {
@@ -13,7 +13,7 @@ export function PrefsBar({ className }: { className?: string }) {
         className="prefs-btn"
         data-testid="lang-switch"
         lang={lang === 'zh' ? 'en' : 'zh-CN'}
-        onClick={() => setPrefs({ lang: lang === 'zh' ? 'en' : 'zh' })}
+        onClick={() => void switchLanguage(lang === 'zh' ? 'en' : 'zh')}
       >
         {t('prefs.switchLang')}
       </button>

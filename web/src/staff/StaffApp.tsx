@@ -28,6 +28,7 @@ const CounterPage = lazy(() => import('./cases/CounterPage.tsx'));
 const WorkListPage = lazy(() => import('./cases/WorkListPage.tsx'));
 const CaseDetailPage = lazy(() => import('./cases/CaseDetailPage.tsx'));
 const BatchesPage = lazy(() => import('./cases/BatchesPage.tsx'));
+const ReportsPage = lazy(() => import('./cases/ReportsPage.tsx'));
 
 /** antd tokens for normal and elder-friendly (larger, high-contrast) display. */
 function themeFor(elder: boolean) {
@@ -93,6 +94,7 @@ export default function StaffApp() {
               <Route path="cases/:id" element={<CaseDetailPage />} />
               <Route path="batches" element={<BatchesPage />} />
               <Route path="batches/:id" element={<BatchesPage />} />
+              <Route path="reports/proxy-monthly" element={<ReportsPage />} />
               <Route path="*" element={<Navigate to="/" replace />} />
             </Route>
           </Routes>

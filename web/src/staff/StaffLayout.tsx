@@ -1,6 +1,6 @@
 // Header (who, settings, sign-out), a menu of what this user's roles allow, and the page.
 import {
-  AuditOutlined, ApartmentOutlined, BookOutlined, CalendarOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined,
+  AuditOutlined, ApartmentOutlined, BarChartOutlined, BookOutlined, CalendarOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined,
   FileDoneOutlined, FormOutlined, InboxOutlined, KeyOutlined, MenuOutlined, MobileOutlined, ShopOutlined, TeamOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
@@ -33,9 +33,12 @@ export function StaffLayout() {
     hasRole(me, 'acceptance_clerk', 'window_clerk', 'village_cadre') && { key: '/counter', icon: <FormOutlined />, label: <Link to="/counter">{t('nav.counter')}</Link> },
     can(me, 'cases.read') && {
       key: '/cases', icon: <FileDoneOutlined />,
-      label: <Link to="/cases" className="menu-with-badge">{t('nav.cases')} <Badge count={waiting} size="small" overflowCount={99} /></Link>,
+      label: <Link to="/cases" className="menu-with-badge">{t('nav.cases')}{waiting > 0 && <Badge count={waiting} size="small" overflowCount={99} />}</Link>,
     },
     hasRole(me, 'acceptance_clerk', 'center_manager') && { key: '/batches', icon: <InboxOutlined />, label: <Link to="/batches">{t('nav.batches')}</Link> },
+    hasRole(me, 'acceptance_clerk', 'center_manager', 'supervisor', 'leader', 'village_cadre') && {
+      key: '/reports/proxy-monthly', icon: <BarChartOutlined />, label: <Link to="/reports/proxy-monthly">{t('nav.reports')}</Link>,
+    },
     hasRole(me, 'village_cadre') && { key: '/village', icon: <MobileOutlined />, label: <a href="/village">{t('nav.village')}</a> },
     can(me, 'orgs.read') && { key: '/admin/orgs', icon: <ApartmentOutlined />, label: <Link to="/admin/orgs">{t('nav.orgs')}</Link> },
     can(me, 'users.read') && { key: '/admin/users', icon: <TeamOutlined />, label: <Link to="/admin/users">{t('nav.users')}</Link> },

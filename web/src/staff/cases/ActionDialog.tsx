@@ -36,8 +36,8 @@ const FIELDS = ['opinion', 'to', 'ground', 'reason', 'referTo', 'missing', 'hand
 /** Lines typed into a textarea, each one thing. */
 export const linesOf = (text: string | undefined) => (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
 
-export function bodyOf(action: CaseActionOnCase, v: Values, version: number): ActionBody {
-  const body: ActionBody = { version };
+export function bodyOf(action: CaseActionOnCase, v: Values, c: Pick<CaseDetail, 'version' | 'materialsNotice'>): ActionBody {
+  const body: ActionBody = { version: c.version };
   if (v.opinion?.trim()) body.opinion = v.opinion.trim();
   switch (action) {
     case 'transfer': if (v.to) body.to = v.to; break;
@@ -60,6 +60,8 @@ export function bodyOf(action: CaseActionOnCase, v: Values, version: number): Ac
       if (v.method === 'post' && v.trackingNo?.trim()) body.trackingNo = v.trackingNo.trim();
       break;
     case 'withdraw': if (v.reason?.trim()) body.reason = v.reason.trim(); break;
+    // What the notice asked for arrived: it goes on the case's record of materials (and batch manifests).
+    case 'supplement': if (c.materialsNotice?.missing.length) body.attachments = c.materialsNotice.missing; break;
     default: break;
   }
   return body;
@@ -101,7 +103,7 @@ export function ActionDialog({ c, action, onClose, onStale, onDone }: Props) {
     setBusy(true);
     setError(null);
     try {
-      await actOnCase(c.id, action, bodyOf(action, values, c.version), key);
+      await actOnCase(c.id, action, bodyOf(action, values, c), key);
       message.success(t('case.actionDone', { action: label }));
       await refresh();
       onDone?.();
