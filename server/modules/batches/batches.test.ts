@@ -395,6 +395,22 @@ describe(`batches: 定期报送 between a village room and its township desk (${
     assert.equal(finished.json().state, 'finished');
     const last = finished.json().events.at(-1);
     assert.deepEqual([last.action, last.data.method, last.opinion], ['deliver', 'village_cadre', '已交本人']);
+    // A result handed over from the case's own page counts as delivered at the check, not missing.
+    const third = await acceptedCase();
+    const out3 = (await create('huanglong', { kind: 'outgoing', caseIds: [third] })).json();
+    await t.send('POST', `/api/batches/${out3.id}/send`, 'huanglong', { version: out3.version });
+    await act('dhs_shouli_1', third, 'receive');
+    await act('dhs_shouli_1', third, 'transfer');
+    for (const step of ['receive', 'complete_stage']) await act('dhs_sifasuo', third, step);
+    await act('dhs_sifasuo', third, 'decide', { outcome: 'approve' });
+    await act('dhs_sifasuo', third, 'reply');
+    const back3 = (await create('dhs_shouli_1', { kind: 'return', villageId: village, caseIds: [third] })).json();
+    const sent3 = (await t.send('POST', `/api/batches/${back3.id}/send`, 'dhs_shouli_1', { version: back3.version })).json();
+    await act('huanglong', third, 'deliver', { method: 'village_cadre' });
+    const checked3 = (await t.send('POST', `/api/batches/${back3.id}/check`, 'huanglong', { version: sent3.version })).json();
+    assert.deepEqual([checked3.cases[0].status, checked3.missingCount], ['delivered', 0]);
+    assert.equal(checked3.cases[0].deliveredBy.id, await t.userId('huanglong'));
+
     // The missing one, once found and signed, is handed over too.
     await t.send('POST', `/api/batches/${back.id}/cases/${ids[1]}/receive`, 'huanglong', {});
     const second = await t.send('POST', `/api/batches/${back.id}/cases/${ids[1]}/deliver`, 'huanglong', {});

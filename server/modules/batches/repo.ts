@@ -105,6 +105,11 @@ export async function firstAnswerAfter(db: Runner, caseId: string, seq: number) 
     .orderBy('seq').limit(1).executeTakeFirst();
 }
 
+export async function lastEventOf(db: Runner, caseId: string, action: string) {
+  return db.selectFrom('case_events').select(['at', 'user_id']).where('case_id', '=', caseId).where('action', '=', action)
+    .orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
 /** Cases that may go into a new batch: outgoing — accepted at the village room and still there; return — decided and back at the desk. */
 export async function candidateCases(db: Runner, kind: BatchKind, villageUnitId: string, deskUnitId: string, limit: number) {
   let q = db.selectFrom('cases')

@@ -474,6 +474,12 @@ export async function checkBatch(
     const missing: string[] = [];
     for (const r of rows) {
       const c = facts.get(r.case_id)!;
+      if (b.kind === 'return' && c.state === 'finished') {
+        // Handed over from the case's own page before the batch was signed: it arrived.
+        const handed = await repo.lastEventOf(tx, r.case_id, 'deliver');
+        await repo.updateBatchCase(tx, id, r.case_id, ['sent'], { status: 'delivered', delivered_at: handed?.at ?? at, delivered_by: handed?.user_id ?? null });
+        continue;
+      }
       const stillComing = b.kind === 'return' || (c.state === 'in_transfer' && c.pending_unit_id === b.desk_unit_id);
       if (stillComing) {
         missing.push(r.case_number);
