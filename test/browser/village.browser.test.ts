@@ -211,6 +211,18 @@ describe('village room and batches (browser)', { skip: chromiumMissing }, () => 
       assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an xlsx workbook (zip)');
       await noOverflow(page);
     });
+
+    // The township's report lists its villages; a line opens that village's report.
+    await env.withPage('village-8-township-report', DESKTOP, async (page) => {
+      await staffSignIn(page, 'dhs_shouli_1');
+      await page.getByRole('link', { name: '代办月报表' }).first().click();
+      await page.getByTestId('report-title').getByText('大汉山镇代办服务月报表').waitFor();
+      const line = page.getByTestId('report-units').locator('tbody tr', { hasText: '黄龙村' });
+      assert.deepEqual((await line.locator('td').allInnerTexts()).slice(0, 3), ['1', '1', '1']);
+      await line.getByRole('button', { name: '黄龙村' }).click();
+      await page.getByTestId('report-title').getByText('黄龙村代办服务月报表').waitFor();
+      assert.match(await page.getByTestId('report-org').innerText(), /黄龙村/);
+    });
   });
 
   for (const [size, options] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {

@@ -37,7 +37,7 @@ export function currentMonth(): string {
 const url = (orgId: string, month: string, format?: 'xlsx') =>
   `/api/reports/proxy-monthly?${new URLSearchParams({ orgId, month, ...(format ? { format } : {}) })}`;
 
-export function ProxyReport({ orgId, onOrg }: { orgId: string; onOrg?: (orgId: string) => void }) {
+export function ProxyReport({ orgId, onOrg }: { orgId: string; onOrg?: (orgId: string, name: string) => void }) {
   const t = useT();
   const { lang } = usePrefs();
   const uid = useId();
@@ -116,7 +116,7 @@ export function ProxyReport({ orgId, onOrg }: { orgId: string; onOrg?: (orgId: s
                   <tbody>
                     {r.units.map((u) => (
                       <tr key={u.orgId}>
-                        <th scope="row">{onOrg && !u.own ? <button type="button" className="wb-link" onClick={() => onOrg(u.orgId)}>{u.name}</button> : u.name}</th>
+                        <th scope="row">{onOrg && !u.own ? <button type="button" className="wb-link" onClick={() => onOrg(u.orgId, u.name)}>{u.name}</button> : u.name}</th>
                         {cells(u)}
                       </tr>
                     ))}
