@@ -497,7 +497,7 @@ export async function checkBatch(
       });
     }
     await recordAudit(ctx, tx, meta, {
-      action: 'batch.check', objectType: 'batch', objectId: id, outcome: missing.length ? 'failed' : 'ok',
+      action: 'batch.check', objectType: 'batch', objectId: id,
       detail: { number: b.number, cases: b.case_count, missing },
     });
     const detail = await detailOf(tx, meta.actor, (await repo.findBatch(tx, id))!);
