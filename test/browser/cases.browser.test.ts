@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { computeIdCheckChar } from '../../shared/validators/id-number.ts';
-import { chromiumMissing, DEMO_PASSWORD, DESKTOP, PHONE, SCREENSHOTS, signIn, startBrowserEnv, type BrowserEnv } from './harness.ts';
+import { chromiumMissing, DEMO_PASSWORD, DESKTOP, PHONE, SCREENSHOTS, signIn, startBrowserEnv, type BrowserEnv, actOnCasePage } from './harness.ts';
 
 /** A valid ID number from a 17-digit body (born 1965-03-15 in the demo county). */
 export const validId = (body17 = '34112519650315002') => body17 + computeIdCheckChar(body17)!;
@@ -19,17 +19,6 @@ const wrongChecksum = (id: string) => id.slice(0, 17) + (id[17] === '9' ? '8' : 
 async function signedIn(page: Page, username: string): Promise<void> {
   await signIn(page, username);
   await page.getByRole('button', { name: /退\s*出/ }).waitFor();
-}
-
-/** Opens an action's form on the case page, fills it with `fill`, submits, and waits for the new state. */
-async function act(page: Page, action: string, state: string, fill?: () => Promise<void>): Promise<void> {
-  await page.getByTestId('case-actions').locator(`[data-action="${action}"]`).click();
-  const form = page.getByTestId('action-form');
-  await form.waitFor();
-  await fill?.();
-  await form.getByTestId('action-submit').click();
-  await form.waitFor({ state: 'detached' });
-  await page.getByTestId('case-state').getByText(state, { exact: true }).waitFor();
 }
 
 const noOverflow = async (page: Page) => {
@@ -92,10 +81,10 @@ describe('case handling through the screens (browser)', { skip: chromiumMissing 
     await env.withPage('case-2-supplement-transfer', DESKTOP, async (page) => {
       await signedIn(page, 'shouli');
       await page.goto(`/cases/${caseId}`);
-      await act(page, 'supplement', '已受理（待转办）');
+      await actOnCasePage(page, 'supplement', '已受理（待转办）');
       assert.match(await page.getByTestId('case-owner').innerText(), /李受理/, 'the clerk who accepted owns the case (首问负责人)');
       await page.getByTestId('case-notices').locator('[data-notice="acceptance"]').waitFor();
-      await act(page, 'transfer', '转办中（待签收）', async () => {
+      await actOnCasePage(page, 'transfer', '转办中（待签收）', async () => {
         await page.getByTestId('transfer-target').getByText(/规划局办理室（按流程推荐）/).waitFor();
       });
       assert.match(await page.getByTestId('case-current-unit').innerText(), /已转往 示范县规划局办理室/);
@@ -107,14 +96,14 @@ describe('case handling through the screens (browser)', { skip: chromiumMissing 
       await page.goto('/cases?queue=to_receive');
       await page.getByTestId('case-table').getByRole('link', { name: caseNumber }).click();
       await page.getByTestId('case-state').getByText('转办中（待签收）', { exact: true }).waitFor();
-      await act(page, 'receive', '办理中');
-      await act(page, 'complete_stage', '办理中', async () => {
+      await actOnCasePage(page, 'receive', '办理中');
+      await actOnCasePage(page, 'complete_stage', '办理中', async () => {
         await page.getByTestId('action-form').getByLabel('办理意见（可不填）').fill('设计方案符合控制性详细规划');
       });
       await page.getByTestId('case-stages').getByText('✓ 县规划局').waitFor();
-      await act(page, 'decide', '已决定（回复中）');
+      await actOnCasePage(page, 'decide', '已决定（回复中）');
       assert.match(await page.getByTestId('case-decision').innerText(), /准予/);
-      await act(page, 'reply', '待送达');
+      await actOnCasePage(page, 'reply', '待送达');
       assert.equal(await page.getByTestId('case-actions').locator('button').count(), 0, 'nothing left for the room to do');
     });
 
@@ -123,7 +112,7 @@ describe('case handling through the screens (browser)', { skip: chromiumMissing 
       await signedIn(page, 'shouli');
       await page.goto('/cases?queue=to_deliver');
       await page.getByTestId('case-table').getByRole('link', { name: caseNumber }).click();
-      await act(page, 'deliver', '已办结');
+      await actOnCasePage(page, 'deliver', '已办结');
       const timeline = page.getByTestId('case-timeline');
       const steps = await timeline.locator('.case-event').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
       assert.deepEqual(steps, ['apply', 'request_materials', 'supplement', 'transfer', 'receive', 'complete_stage', 'decide', 'reply', 'deliver']);

@@ -179,3 +179,17 @@ export async function ensurePublishedGuide(server: RunningServer): Promise<strin
   if (res.status !== 201) return `publishing 最低生活保障 failed: ${res.status} ${(await res.text()).slice(0, 300)}`;
   return null;
 }
+
+/** Opens an action's form on the case page, fills it with `fill`, submits, and waits for the new state. */
+export async function actOnCasePage(page: Page, action: string, state: string, fill?: () => Promise<void>): Promise<void> {
+  await page.getByTestId('case-actions').locator(`[data-action="${action}"]`).click();
+  const form = page.getByTestId('action-form');
+  await form.waitFor();
+  await fill?.();
+  await form.getByTestId('action-submit').click();
+  // A loaded CI machine can be slow; if the form stays, say what it shows (an error, a 409) rather than just timing out.
+  await form.waitFor({ state: 'detached', timeout: 30_000 }).catch(async (e: unknown) => {
+    throw new Error(`the ${action} form stayed open: ${await form.innerText().catch(() => '')}`, { cause: e });
+  });
+  await page.getByTestId('case-state').getByText(state, { exact: true }).waitFor();
+}

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Page, Request } from 'playwright-core';
 import { computeIdCheckChar } from '../../shared/validators/id-number.ts';
-import { chromiumMissing, DEMO_PASSWORD, DESKTOP, PHONE, SCREENSHOTS, signIn, startBrowserEnv, type BrowserEnv } from './harness.ts';
+import { chromiumMissing, DEMO_PASSWORD, DESKTOP, PHONE, SCREENSHOTS, signIn, startBrowserEnv, type BrowserEnv, actOnCasePage } from './harness.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ELDER_ID = '34112519400820004' + computeIdCheckChar('34112519400820004');
@@ -31,14 +31,6 @@ async function staffSignIn(page: Page, username: string) {
   await page.getByRole('button', { name: /退\s*出/ }).waitFor();
 }
 
-async function act(page: Page, action: string, state: string) {
-  await page.getByTestId('case-actions').locator(`[data-action="${action}"]`).click();
-  const form = page.getByTestId('action-form');
-  await form.waitFor();
-  await form.getByTestId('action-submit').click();
-  await form.waitFor({ state: 'detached' });
-  await page.getByTestId('case-state').getByText(state, { exact: true }).waitFor();
-}
 
 const noOverflow = async (page: Page) => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -150,7 +142,7 @@ describe('village room and batches (browser)', { skip: chromiumMissing }, () => 
       await page.getByTestId('batch-state').getByText('已清点').waitFor();
       await row.getByRole('link', { name: number }).click();
       await page.getByTestId('case-state').getByText('已受理（待转办）').waitFor();
-      await act(page, 'transfer', '转办中（待签收）');
+      await actOnCasePage(page, 'transfer', '转办中（待签收）');
       assert.match(await page.getByTestId('case-current-unit').innerText(), /农技站/);
     });
 
@@ -159,10 +151,10 @@ describe('village room and batches (browser)', { skip: chromiumMissing }, () => 
       await staffSignIn(page, 'dhs_nonglin_a');
       await page.goto('/cases?queue=to_receive');
       await page.getByTestId('case-table').getByRole('link', { name: number }).click();
-      await act(page, 'receive', '办理中');
-      await act(page, 'complete_stage', '办理中');
-      await act(page, 'decide', '已决定（回复中）');
-      await act(page, 'reply', '已决定（回复中）');
+      await actOnCasePage(page, 'receive', '办理中');
+      await actOnCasePage(page, 'complete_stage', '办理中');
+      await actOnCasePage(page, 'decide', '已决定（回复中）');
+      await actOnCasePage(page, 'reply', '已决定（回复中）');
     });
 
     // 5. The desk sends the result back to 黄龙村 in a return batch.
