@@ -186,8 +186,14 @@ export async function actOnCasePage(page: Page, action: string, state: string, f
   const form = page.getByTestId('action-form');
   await form.waitFor();
   await fill?.();
-  await form.getByTestId('action-submit').click();
-  // A loaded CI machine can be slow; if the form stays, say what it shows (an error, a 409) rather than just timing out.
+  const submit = form.getByTestId('action-submit');
+  await submit.click();
+  // On a loaded CI machine a click during the dialog's opening animation is sometimes lost (the form
+  // stays open, nothing sent, no error shown): click once more then. A 409 after a real double submit
+  // would show in the form and fail below with its words.
+  const closed = await form.waitFor({ state: 'detached', timeout: 10_000 }).then(() => true, () => false);
+  if (!closed && (await form.getByRole('alert').count()) === 0) await submit.click().catch(() => {});
+  // If the form still stays, say what it shows (an error, a 409) rather than just timing out.
   await form.waitFor({ state: 'detached', timeout: 30_000 }).catch(async (e: unknown) => {
     throw new Error(`the ${action} form stayed open: ${await form.innerText().catch(() => '')}`, { cause: e });
   });
