@@ -1,6 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import { engineOf } from '../index.ts';
-import { timestamp } from './types.ts';
+import type { Kysely } from 'kysely';
+import { makeAppendOnly, timestamp } from './types.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
   const ts = timestamp(db);
@@ -88,17 +87,5 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.insertInto('audit_head').values({ id: 1, seq: 0, hash: '' }).execute();
 
   // Append-only: the database itself refuses to change or remove audit rows.
-  if (engineOf(db) === 'postgres') {
-    await sql`create function audit_log_refuse() returns trigger language plpgsql as $$
-      begin raise exception 'audit_log is append-only' using errcode = '42501'; end $$`.execute(db);
-    await sql`create trigger audit_log_no_update before update or delete on audit_log
-      for each row execute function audit_log_refuse()`.execute(db);
-    await sql`create trigger audit_log_no_truncate before truncate on audit_log
-      for each statement execute function audit_log_refuse()`.execute(db);
-  } else {
-    await sql`create trigger audit_log_no_update before update on audit_log
-      begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
-    await sql`create trigger audit_log_no_delete before delete on audit_log
-      begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
-  }
+  await makeAppendOnly(db, 'audit_log');
 }

@@ -5,7 +5,7 @@
 // Batches (定期报送) come later: cases.batch_id is there for them, without a foreign key yet.
 import { sql, type Kysely } from 'kysely';
 import { engineOf } from '../index.ts';
-import { timestamp } from './types.ts';
+import { makeAppendOnly, timestamp } from './types.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
   const ts = timestamp(db);
@@ -114,19 +114,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('case_events_at').on('case_events').column('at').execute();
 
   // A case's history is append-only: the database refuses to change or remove an event.
-  if (postgres) {
-    await sql`create function case_events_refuse() returns trigger language plpgsql as $$
-      begin raise exception 'case_events is append-only' using errcode = '42501'; end $$`.execute(db);
-    await sql`create trigger case_events_no_update before update or delete on case_events
-      for each row execute function case_events_refuse()`.execute(db);
-    await sql`create trigger case_events_no_truncate before truncate on case_events
-      for each statement execute function case_events_refuse()`.execute(db);
-  } else {
-    await sql`create trigger case_events_no_update before update on case_events
-      begin select raise(abort, 'case_events is append-only'); end`.execute(db);
-    await sql`create trigger case_events_no_delete before delete on case_events
-      begin select raise(abort, 'case_events is append-only'); end`.execute(db);
-  }
+  await makeAppendOnly(db, 'case_events');
 
   // The daily sequence of case numbers per org: one upsert per new case, inside its transaction.
   await db.schema.createTable('case_counters')

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { after, before, describe, it } from 'node:test';
 import { engineUnderTest } from '../../../test/helpers.ts';
 import { assertProblem, caseTestApp, idWithChecksum, type CaseTestApp, type Json, type Res } from './test-support.ts';
@@ -375,5 +376,13 @@ describe(`cases: the seed's path and the lifecycle over HTTP (${engineUnderTest}
     const body = assertProblem(res, 409, [{ pointer: '#/version', code: 'STALE_VERSION', detail: '办件已被他人处理，请刷新后重试' }]);
     assert.equal(body.detail, '办件已被他人处理，请刷新后重试');
     assert.deepEqual({ ...(await frozen(c.id)), audit: await auditCount() }, before);
+  });
+
+  it('a case\'s history is append-only at the database: UPDATE, DELETE (and on PostgreSQL TRUNCATE) are refused', async () => {
+    const event = await t.ctx.db.selectFrom('case_events').select(['case_id', 'seq']).executeTakeFirstOrThrow();
+    const row = (q: any) => q.where('case_id', '=', event.case_id).where('seq', '=', event.seq);
+    await assert.rejects(row(t.ctx.db.updateTable('case_events').set({ opinion: 'x' })).execute(), /append-only/);
+    await assert.rejects(row(t.ctx.db.deleteFrom('case_events')).execute(), /append-only/);
+    if (t.ctx.engine === 'postgres') await assert.rejects(sql`truncate case_events`.execute(t.ctx.db), /append-only/);
   });
 });
