@@ -35,6 +35,7 @@ import {
 } from './actors.ts';
 import type { TxHooks } from './idempotency.ts';
 import * as repo from './repo.ts';
+import { runCaseWriteHooks } from './write-hooks.ts';
 
 type Meta = RequestMeta & { actor: SessionActor };
 
@@ -355,6 +356,7 @@ export async function createCase(ctx: AppContext, meta: Meta, input: NewCase, ho
       detail: { number, itemId: row.item_id, itemVersion: row.item_version, unitId: row.accepting_unit_id, channel: row.channel, proxy: row.proxy_agent_user_id !== null },
     });
     const result = { row, event: ev };
+    await runCaseWriteHooks(ctx, tx, { before: null, after: row, event: ev });
     await hooks?.end(tx, result);
     return result;
   });
@@ -498,6 +500,7 @@ export async function actOnCase(
       detail: { number: row.number, from: event.fromState, to: event.toState, version: next.version, unitId: event.unitId, actorUnitId: event.actorUnitId },
     });
     const result = { row: { ...row, ...columns }, event: ev };
+    await runCaseWriteHooks(ctx, tx, { before: row, after: result.row, event: ev });
     await hooks?.end(tx, result);
     return result;
   });
