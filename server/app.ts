@@ -90,6 +90,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerBatchRoutes(app, ctx);
   registerReportRoutes(app, ctx);
   registerNetworkRoutes(app, ctx);
+  // supervision (issue 6) registers here
+  // statistics (issue 6) registers here
   await registerWebApp(app, options.webRoot);
   return app;
 }

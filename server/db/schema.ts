@@ -382,6 +382,8 @@ export interface Database {
   batches: BatchTable;
   batch_cases: BatchCaseTable;
   batch_counters: BatchCounterTable;
+  // ---- supervision and notifications (0006) ----
+  // ---- statistics (0007) ----
 }
 
 // ---- village batches (定期报送) ----

@@ -5,6 +5,8 @@ import * as m0002 from './0002_work_calendar.ts';
 import * as m0003 from './0003_network_catalog.ts';
 import * as m0004 from './0004_cases.ts';
 import * as m0005 from './0005_batches.ts';
+import * as m0006 from './0006_supervision.ts';
+import * as m0007 from './0007_statistics.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -12,6 +14,8 @@ const migrations: Record<string, Migration> = {
   '0003_network_catalog': m0003,
   '0004_cases': m0004,
   '0005_batches': m0005,
+  '0006_supervision': m0006,
+  '0007_statistics': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
