@@ -1,11 +1,12 @@
 // Engine selection and the one place where SQLite and PostgreSQL differences are smoothed over.
 import Sqlite from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection } from 'kysely';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseTarget } from '../config.ts';
 import type { Database } from './schema.ts';
+import { GroupCommitSqliteDialect, GroupCommitSqliteDriver, registerGroupCommit } from './sqlite-group-commit.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -24,22 +25,6 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (v) => new Date(v).toISOString());
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => new Date(v + 'Z').toISOString());
 
-/** Writers take the lock when they begin, so a read-then-write transaction can never hit SQLITE_BUSY_SNAPSHOT. */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-}
-
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly database: Sqlite.Database) {
-    super({ database });
-  }
-  override createDriver() {
-    return new ImmediateSqliteDriver({ database: this.database });
-  }
-}
-
 export function openSqlite(file: string): Sqlite.Database {
   mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Sqlite(file);
@@ -54,7 +39,9 @@ export function openSqlite(file: string): Sqlite.Database {
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === 'sqlite') {
     const sqlite = openSqlite(target.file);
-    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
+    const driver = new GroupCommitSqliteDriver(sqlite);
+    const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(driver) });
+    registerGroupCommit(db, driver);
     return { db, engine: 'sqlite', sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: target.url, max: 16, connectionTimeoutMillis: 5000 });
