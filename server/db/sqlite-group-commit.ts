@@ -90,6 +90,8 @@ export class GroupCommitSqliteDriver implements Driver {
   readonly #mutex = new Mutex();
   #group: Group | null = null;
   #flushQueued = false;
+  /** Outer commits done and transactions committed through them (their ratio is the mean group size). */
+  readonly stats = { commits: 0, transactions: 0 };
 
   constructor(readonly sqlite: Sqlite.Database) {
     this.#connection = new CachedConnection(sqlite);
@@ -113,6 +115,7 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async commitTransaction(): Promise<void> {
     this.#connection.run(`release ${SAVEPOINT}`);
+    this.stats.transactions++;
   }
 
   async rollbackTransaction(): Promise<void> {
@@ -158,6 +161,7 @@ export class GroupCommitSqliteDriver implements Driver {
       if (!this.sqlite.inTransaction) return this.#endGroup(null);
       try {
         this.#connection.run('commit');
+        this.stats.commits++;
         this.#endGroup(null);
       } catch (err) {
         if (this.sqlite.inTransaction) {
