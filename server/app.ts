@@ -24,6 +24,7 @@ import { registerCatalogRoutes } from './modules/catalog/routes.ts';
 import { registerNetworkRoutes } from './modules/network/routes.ts';
 import { registerOrgRoutes } from './modules/orgs/routes.ts';
 import { registerReportRoutes } from './modules/reports/routes.ts';
+import { registerStatisticsRoutes } from './modules/statistics/routes.ts';
 import { registerUserRoutes } from './modules/users/routes.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -92,6 +93,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerNetworkRoutes(app, ctx);
   // supervision (issue 6) registers here
   // statistics (issue 6) registers here
+  registerStatisticsRoutes(app, ctx);
   await registerWebApp(app, options.webRoot);
   return app;
 }

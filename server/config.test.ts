@@ -29,6 +29,15 @@ describe('config', () => {
     assert.equal(c.sessionMaxHours, 12);
   });
 
+  it('runs the statistics rollup every 300 s over today and yesterday, off under NODE_ENV=test unless set', () => {
+    const c = loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'development' });
+    assert.equal(c.statisticsRollupSeconds, 300);
+    assert.equal(c.statisticsLookbackDays, 2);
+    assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'test' }).statisticsRollupSeconds, 0);
+    const set = loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'test', STATISTICS_ROLLUP_SECONDS: '60', STATISTICS_LOOKBACK_DAYS: '3' });
+    assert.deepEqual([set.statisticsRollupSeconds, set.statisticsLookbackDays], [60, 3]);
+  });
+
   it('picks PostgreSQL for a postgres:// URL and turns demo data off', () => {
     const c = loadConfig({ BIANMIN_SECRET: SECRET, DATABASE_URL: 'postgres://u:p@db:5432/bianmin' });
     assert.equal(c.database.kind, 'postgres');
@@ -48,6 +57,8 @@ describe('config', () => {
     ['TLS half configured', { TLS_CERT_FILE: '/nonexistent.pem' }, /必须同时设置/],
     ['idle timeout above 30 minutes', { SESSION_IDLE_MINUTES: '60' }, /SESSION_IDLE_MINUTES="60" 无效/],
     ['bad host', { HOST: 'a b' }, /HOST="a b" 不是合法的地址/],
+    ['rollup interval not a number', { STATISTICS_ROLLUP_SECONDS: 'often' }, /STATISTICS_ROLLUP_SECONDS="often" 无效，应为 0 到 86400 之间的整数/],
+    ['rollup lookback of 0 days', { STATISTICS_LOOKBACK_DAYS: '0' }, /STATISTICS_LOOKBACK_DAYS="0" 无效，应为 1 到 31 之间的整数/],
   ];
   for (const [name, env, expected] of bad) {
     it(`refuses ${name}`, () => {

@@ -27,6 +27,10 @@ export interface Config {
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   production: boolean;
+  /** Seconds between statistics rollups in the server process; 0 = off (the default under NODE_ENV=test). */
+  statisticsRollupSeconds: number;
+  /** Days the scheduled rollup recomputes: today and the days before it (2 = today and yesterday). */
+  statisticsLookbackDays: number;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +82,10 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
   const demoData = flag(env, 'DEMO_DATA', database.kind === 'sqlite' && !production, problems);
   const sessionIdleMinutes = integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 30, problems);
   const sessionMaxHours = integer(env, 'SESSION_MAX_HOURS', 12, 1, 12, problems);
+  // The test runner sets NODE_ENV=test: the rollup stays off in tests unless a test asks for it.
+  const testing = (env.NODE_ENV ?? process.env.NODE_ENV) === 'test';
+  const statisticsRollupSeconds = integer(env, 'STATISTICS_ROLLUP_SECONDS', testing ? 0 : 300, 0, 86_400, problems);
+  const statisticsLookbackDays = integer(env, 'STATISTICS_LOOKBACK_DAYS', 2, 1, 31, problems);
 
   let tls: Config['tls'] = null;
   const certFile = env.TLS_CERT_FILE?.trim();
@@ -109,7 +117,7 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
 
   return {
     port, host, dataDir, database, secret, logLevel, trustProxy, tls, allowInsecureHttp,
-    demoData, sessionIdleMinutes, sessionMaxHours, production,
+    demoData, sessionIdleMinutes, sessionMaxHours, production, statisticsRollupSeconds, statisticsLookbackDays,
   };
 }
 

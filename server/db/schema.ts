@@ -384,6 +384,11 @@ export interface Database {
   batch_counters: BatchCounterTable;
   // ---- supervision and notifications (0006) ----
   // ---- statistics (0007) ----
+  stat_day: StatDayTable;
+  stat_month: StatMonthTable;
+  stat_month_unit: StatMonthUnitTable;
+  stat_rollup_days: StatRollupDayTable;
+  stat_rollup_months: StatRollupMonthTable;
 }
 
 // ---- village batches (定期报送) ----
@@ -448,4 +453,63 @@ export interface BatchCounterTable {
   /** YYYYMMDD, Asia/Shanghai. */
   day: string;
   last: number;
+}
+
+// ---- statistics (0007): the case summary the reports read (docs/statistics.md) ----
+
+/** Counts of one key over one period; every figure is dated by a moment set once on the case. */
+export interface StatMeasures {
+  /** Accepted in the period (by accepted_at). */
+  accepted: number;
+  /** Finished (办结, delivered) in the period (by finished_at), whenever accepted. */
+  finished: number;
+  /** Of those, decided (or finished at once) at or before the committed due moment. */
+  finished_on_time: number;
+  /** Sum over those of the working days from acceptance to finish (accepting org's calendar). */
+  working_days: number;
+  /** Not accepted (不予受理) in the period. */
+  refused: number;
+  /** Finished in the period with a denial (不予许可); also counted in finished. */
+  denied: number;
+  /** Withdrawn in the period. */
+  withdrawn: number;
+}
+
+export interface StatKey {
+  org_id: string;
+  org_path: string;
+  unit_id: string;
+  item_id: string;
+  channel: string;
+}
+
+export interface StatDayTable extends StatKey, StatMeasures {
+  /** YYYY-MM-DD, Asia/Shanghai. */
+  day: string;
+}
+
+export interface StatMonthTable extends StatKey, StatMeasures {
+  /** YYYY-MM, Asia/Shanghai. */
+  month: string;
+}
+
+export interface StatMonthUnitTable extends Omit<StatKey, 'item_id'>, StatMeasures {
+  month: string;
+}
+
+export interface StatRollupDayTable {
+  day: string;
+  /** When the rollup began reading the cases for this day. */
+  rolled_at: Timestamp;
+  /** 1 when rolled_at is after the day's end plus the settling margin: the day's rows are final. */
+  final: Flag;
+  checksum: string;
+  rows: number;
+}
+
+export interface StatRollupMonthTable {
+  month: string;
+  built_at: Timestamp;
+  /** Checksum of the month's day checksums the month rows were built from. */
+  source: string;
 }

@@ -148,12 +148,16 @@ describe(`reports: 代办服务月报表 for a village and a township (${engineU
     assert.deepEqual(values(4).slice(0, 7), [1, '证件办理', 1, 0, 0, 1, 0]);
     assert.deepEqual(values(7).slice(0, 7), [4, '民情诉求', 2, 1, 1, 1, 0.5]);
     assert.deepEqual(values(10).slice(0, 7), [7, '其他（代办清单外事项）', 0, 0, 0, 0, '—']);
-    assert.deepEqual(values(11).slice(1, 7), ['合计', 6, 1, 1, 4, 1 / 6]);
+    assert.deepEqual(values(11).slice(1, 7), ['合计', 6, 1, 1, 4, 0.167], 'the rate as the JSON rounds it, shown 16.7%');
+    assert.equal(ws.getCell('H1').master.address, 'A1', 'the title spans the table');
+    assert.equal(ws.getCell('H11').border?.bottom?.style, 'thin', 'the table has borders');
+    assert.equal(ws.getRow(11).font?.bold, true, 'the total line is bold');
     assert.equal(ws.getCell('G4').numFmt, '0.0%');
     assert.equal(ws.getCell('A13').value, '分村（中心）统计');
     assert.deepEqual(values(15).slice(0, 6), [1, '大汉山镇便民服务中心（本级）', 1, 0, 0, 1]);
     const text = ws.getSheetValues().flat().map(String).join('\n');
-    assert.match(text, /填报人：/);
+    assert.match(text, /填表人：/);
+    assert.match(text, /负责人：/);
     assert.match(text, /审核人：/);
     assert.match(text, /填报日期：2026年4月4日/);
     const exported = await t.ctx.db.selectFrom('audit_log').select(['detail']).where('action', '=', 'report.export').execute();

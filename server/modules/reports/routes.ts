@@ -4,6 +4,7 @@ import { withProblems } from '../../http/problem.ts';
 import { signedIn } from '../../http/session.ts';
 import type { App } from '../../http/types.ts';
 import { proxyMonthlyWorkbook, XLSX_TYPE } from './excel.ts';
+import { attachment } from './layout.ts';
 import { auditExport, proxyMonthly, REPORT_CATEGORIES, REPORT_CATEGORY_LABELS } from './service.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -58,7 +59,7 @@ export function registerReportRoutes(app: App, ctx: AppContext): void {
     const filename = `${report.title}-${report.month}.xlsx`;
     return reply
       .header('Content-Type', XLSX_TYPE)
-      .header('Content-Disposition', `attachment; filename="proxy-monthly-${report.org.code}-${report.month}.xlsx"; filename*=UTF-8''${encodeURIComponent(filename)}`)
+      .header('Content-Disposition', attachment(`proxy-monthly-${report.org.code}-${report.month}.xlsx`, filename))
       .send(data);
   });
 }
