@@ -125,7 +125,7 @@ export function rollupRecent(ctx: AppContext, lookbackDays: number): Promise<Rol
   return rollupDays(ctx, recentDays(ctx.now(), lookbackDays));
 }
 
-/** Every lookback'th run a day the rollup has never seen is filled in too (a server that was off for a while). */
+/** Every day of [from, to] (the admin trigger, the bench). */
 export async function rollupRange(ctx: AppContext, from: string, to: string): Promise<RollupResult> {
   return rollupDays(ctx, datesBetween(from, to));
 }
