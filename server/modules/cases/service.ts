@@ -351,13 +351,14 @@ export async function createCase(ctx: AppContext, meta: Meta, input: NewCase, ho
     await repo.addCaseOrgs(tx, caseId, [{ id: unit.unit.orgId, path: unit.unit.orgPath }]);
     const ev = eventRow(caseId, event, meta, unit.unit.name ?? null);
     await repo.insertEvent(tx, ev);
+    const result = { row, event: ev };
+    await runCaseWriteHooks(ctx, tx, { before: null, after: row, event: ev });
+    await hooks?.end(tx, result);
+    // Last: the audit row takes the chain's lock, held until commit (PostgreSQL), so nothing else waits behind it.
     await recordAudit(ctx, tx, meta, {
       action: 'case.apply', objectType: 'case', objectId: caseId,
       detail: { number, itemId: row.item_id, itemVersion: row.item_version, unitId: row.accepting_unit_id, channel: row.channel, proxy: row.proxy_agent_user_id !== null },
     });
-    const result = { row, event: ev };
-    await runCaseWriteHooks(ctx, tx, { before: null, after: row, event: ev });
-    await hooks?.end(tx, result);
     return result;
   });
   return write;
@@ -495,13 +496,14 @@ export async function actOnCase(
     }
     const ev = eventRow(id, event, meta, candidate.membership?.unit.name ?? null);
     await repo.insertEvent(tx, ev);
+    const result = { row: { ...row, ...columns }, event: ev };
+    await runCaseWriteHooks(ctx, tx, { before: row, after: result.row, event: ev });
+    await hooks?.end(tx, result);
+    // Last, as in createCase: the chain's lock is held only from here to commit.
     await recordAudit(ctx, tx, meta, {
       action: `case.${type}`, objectType: 'case', objectId: id,
       detail: { number: row.number, from: event.fromState, to: event.toState, version: next.version, unitId: event.unitId, actorUnitId: event.actorUnitId },
     });
-    const result = { row: { ...row, ...columns }, event: ev };
-    await runCaseWriteHooks(ctx, tx, { before: row, after: result.row, event: ev });
-    await hooks?.end(tx, result);
     return result;
   });
 }
