@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { engineUnderTest } from '../../../test/helpers.ts';
+import { purgeExpiredKeys } from './idempotency.ts';
 import { LOOKUP_IP_LIMIT, LOOKUP_PHONE_LIMIT } from './service.ts';
 import { assertProblem, caseTestApp, idWithChecksum, type CaseTestApp, type Json } from './test-support.ts';
 
@@ -280,5 +281,23 @@ describe(`cases: A/B posts, work lists, search, notices, public lookup, idempote
     assertProblem(await t.send('POST', `/api/cases/${id}/accept`, 'dhs_shouli_1', { version: 1 }, { 'idempotency-key': 'bad key with spaces' }), 400);
     // Twenty concurrent duplicates answered within a reasonable time (they wait for the first, then replay).
     assert.ok(ms < 10_000, `20 duplicates took ${ms} ms`);
+  });
+
+  it('expired Idempotency-Keys are purged in batches; live ones stay', async () => {
+    const now = t.ctx.now().getTime();
+    const row = (key: string, hoursAgo: number) => ({
+      principal: 'purge-test', key, route: 'POST /api/cases', body_hash: 'x', status: 201, response: '{}',
+      created_at: new Date(now - hoursAgo * 3_600_000).toISOString(),
+    });
+    const expired = Array.from({ length: 1_500 }, (_, i) => row(`old-${i}`, 25 + i / 1000));
+    for (let i = 0; i < expired.length; i += 200) await t.ctx.db.insertInto('idempotency_keys').values(expired.slice(i, i + 200)).execute();
+    await t.ctx.db.insertInto('idempotency_keys').values([row('fresh-1', 1), row('fresh-2', 23.9)]).execute();
+    const liveBefore = (await t.ctx.db.selectFrom('idempotency_keys').select('key').where('principal', '<>', 'purge-test').execute()).length;
+    assert.ok(liveBefore > 0);
+    assert.equal(await purgeExpiredKeys(t.ctx), 1_500);
+    const left = await t.ctx.db.selectFrom('idempotency_keys').select(['principal', 'key']).execute();
+    assert.deepEqual(left.filter((r) => r.principal === 'purge-test').map((r) => r.key).sort(), ['fresh-1', 'fresh-2']);
+    assert.equal(left.filter((r) => r.principal !== 'purge-test').length, liveBefore);
+    assert.equal(await purgeExpiredKeys(t.ctx), 0);
   });
 });

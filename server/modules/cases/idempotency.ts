@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import type { Tx } from '../../db/transaction.ts';
+import { inTransaction, type Tx } from '../../db/transaction.ts';
 import { AppError, Invalid } from '../../errors.ts';
 import * as repo from './repo.ts';
 
@@ -74,6 +74,34 @@ export async function storedAnswer(ctx: AppContext, claim: IdempotencyClaim): Pr
   if (!row || Date.parse(row.created_at) < ctx.now().getTime() - IDEMPOTENCY_TTL_MS) return null;
   if (row.route !== claim.route || row.body_hash !== claim.hash) throw reused();
   return { status: row.status, response: row.response };
+}
+
+const PURGE_BATCH = 1000;
+
+/**
+ * Deletes the keys past their 24 hours (each is already ignored once expired), a thousand per
+ * transaction so a long backlog never holds the write lock for long. Returns how many went.
+ */
+export async function purgeExpiredKeys(ctx: AppContext): Promise<number> {
+  const cutoff = new Date(ctx.now().getTime() - IDEMPOTENCY_TTL_MS).toISOString();
+  let total = 0;
+  for (;;) {
+    const n = await inTransaction(ctx.db, (tx) => repo.purgeIdempotencyKeys(tx, cutoff, PURGE_BATCH));
+    total += n;
+    if (n < PURGE_BATCH) return total;
+  }
+}
+
+/** Purges expired keys every `minutes` while the app runs; returns a stop function. */
+export function schedulePurge(ctx: AppContext, minutes: number, log: (msg: string, err?: unknown) => void): () => void {
+  const timer = setInterval(() => {
+    purgeExpiredKeys(ctx).then(
+      (n) => n > 0 && log(`已清理 ${n} 个过期的 Idempotency-Key`),
+      (err: unknown) => log('清理过期 Idempotency-Key 失败，将在下次重试', err),
+    );
+  }, minutes * 60_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 function isUniqueViolation(err: unknown): boolean {

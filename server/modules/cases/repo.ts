@@ -290,6 +290,15 @@ export async function dropExpiredKey(tx: Tx, principal: string, key: string, cut
   await tx.deleteFrom('idempotency_keys').where('principal', '=', principal).where('key', '=', key).where('created_at', '<', cutoff).execute();
 }
 
+/** Deletes up to `limit` keys older than the cutoff (oldest first); returns how many went. */
+export async function purgeIdempotencyKeys(db: Db, cutoff: string, limit: number): Promise<number> {
+  const old = db.selectFrom('idempotency_keys').select(['principal', 'key']).where('created_at', '<', cutoff).orderBy('created_at').limit(limit);
+  const r = await db.deleteFrom('idempotency_keys')
+    .where((eb) => eb(eb.refTuple('principal', 'key'), 'in', old.$asTuple('principal', 'key')))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** Claims a key for this transaction; a concurrent claim of the same key waits, then fails unique. */
 export async function insertIdempotencyKey(tx: Tx, row: IdempotencyKeyTable): Promise<void> {
   await tx.insertInto('idempotency_keys').values(row).execute();

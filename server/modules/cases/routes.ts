@@ -5,7 +5,7 @@ import { Invalid } from '../../errors.ts';
 import { withProblems } from '../../http/problem.ts';
 import { metaOf, signedIn } from '../../http/session.ts';
 import type { App } from '../../http/types.ts';
-import { respondOnce } from './idempotency.ts';
+import { respondOnce, schedulePurge } from './idempotency.ts';
 import { NOTICE_TITLES, renderNotice } from './notices.ts';
 import {
   ChannelName, DeliveryName, DetailView, ListView, ProcedureName, PublicView, RefusalGroundName, StateName, WriteView,
@@ -190,4 +190,11 @@ export function registerCaseRoutes(app: App, ctx: AppContext): void {
     }
     return presentPublic(await publicProgress(ctx, metaOf(request), request.params.number, code !== undefined ? { code } : { phone4 }));
   });
+
+  // Expired Idempotency-Keys are ignored already; deleting them keeps the table small.
+  let stopPurge: (() => void) | null = null;
+  app.addHook('onReady', async () => {
+    stopPurge = schedulePurge(ctx, 60, (msg, err) => (err ? app.log.error({ err }, msg) : app.log.info(msg)));
+  });
+  app.addHook('onClose', async () => stopPurge?.());
 }
