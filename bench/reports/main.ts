@@ -144,7 +144,7 @@ function caseSelect(engine: string, start: number, count: number, t0: number, da
   const decision = `case when ${r} < 10 or ${fin} > ${nowEpoch} then null when s.n % 40 = 0 then 'denied' else 'approved' end`;
   const finished = `case when ${r} < 10 then ${ts(`${acc} + 3600`)} when ${fin} > ${nowEpoch} then null else ${ts(fin)} end`;
   const series = pgEngine
-    ? `generate_series(${start}, ${start + count - 1}) as s(n)`
+    ? `generate_series(${start}::bigint, ${start + count - 1}::bigint) as s(n)`
     : `(with recursive g(n) as (select ${start} union all select n + 1 from g where n < ${start + count - 1}) select n from g) as s`;
   return `insert into cases (id, number, lookup_code, item_id, item_version, item_code, item_name, channel, state, stage_index,
       accepting_unit_id, accepting_org_id, accepting_org_path, current_unit_id, current_unit_kind, current_org_id, current_org_path,
