@@ -22,8 +22,10 @@ import { registerCalendarRoutes } from './modules/calendar/routes.ts';
 import { registerCaseRoutes } from './modules/cases/routes.ts';
 import { registerCatalogRoutes } from './modules/catalog/routes.ts';
 import { registerNetworkRoutes } from './modules/network/routes.ts';
+import { registerNotifications } from './modules/notifications/routes.ts';
 import { registerOrgRoutes } from './modules/orgs/routes.ts';
 import { registerReportRoutes } from './modules/reports/routes.ts';
+import { registerSupervision } from './modules/supervision/routes.ts';
 import { registerStatisticsRoutes } from './modules/statistics/routes.ts';
 import { registerUserRoutes } from './modules/users/routes.ts';
 
@@ -92,6 +94,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerReportRoutes(app, ctx);
   registerNetworkRoutes(app, ctx);
   // supervision (issue 6) registers here
+  registerSupervision(app, ctx);
+  registerNotifications(app, ctx);
   // statistics (issue 6) registers here
   registerStatisticsRoutes(app, ctx);
   await registerWebApp(app, options.webRoot);

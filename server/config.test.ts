@@ -80,6 +80,31 @@ describe('config', () => {
     assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, HOST: '0.0.0.0', TRUST_PROXY: 'true' }).trustProxy, true);
   });
 
+  it('sweeps for supervision every 60 s and sends notifications every 10 s, both off under NODE_ENV=test unless set; channels only when configured', () => {
+    const c = loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'development' });
+    assert.deepEqual(c.supervision, { sweepSeconds: 60, sweepPage: 500 });
+    assert.deepEqual([c.notify.workerSeconds, c.notify.maxAttempts, c.notify.retryBaseSeconds, c.notify.webhook, c.notify.smtp], [10, 8, 30, null, null]);
+    const test = loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'test' });
+    assert.deepEqual([test.supervision.sweepSeconds, test.notify.workerSeconds], [0, 0]);
+    const set = loadConfig({
+      BIANMIN_SECRET: SECRET, NODE_ENV: 'test', SUPERVISION_SWEEP_SECONDS: '5', SUPERVISION_SWEEP_PAGE: '200', NOTIFY_WORKER_SECONDS: '2',
+      NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/sms', NOTIFY_WEBHOOK_SECRET: 'sixteen-chars-ok!', SMTP_HOST: 'mail.example.gov.cn', SMTP_PORT: '587', SMTP_FROM: '监察室 <jiancha@example.gov.cn>',
+    });
+    assert.deepEqual(set.supervision, { sweepSeconds: 5, sweepPage: 200 });
+    assert.deepEqual(set.notify.webhook, { url: 'http://127.0.0.1:9/sms', secret: 'sixteen-chars-ok!' });
+    assert.deepEqual(set.notify.smtp, { host: 'mail.example.gov.cn', port: 587, secure: false, user: null, password: null, from: '监察室 <jiancha@example.gov.cn>' });
+  });
+
+  it('refuses a webhook without a signing secret, a bad webhook URL, SMTP without a sender and bad periods', () => {
+    const p = problemsOf({ NOTIFY_WEBHOOK_URL: 'ftp://x', NOTIFY_WEBHOOK_SECRET: 'short', SMTP_HOST: 'mail', SUPERVISION_SWEEP_SECONDS: '-1', NOTIFY_MAX_ATTEMPTS: '0' });
+    assert.equal(p.length, 5, p.join('\n'));
+    assert.ok(p.some((x) => x.includes('NOTIFY_WEBHOOK_URL')));
+    assert.ok(p.some((x) => x.includes('NOTIFY_WEBHOOK_SECRET')));
+    assert.ok(p.some((x) => x.includes('SMTP_FROM')));
+    assert.ok(p.some((x) => x.includes('SUPERVISION_SWEEP_SECONDS')));
+    assert.ok(p.some((x) => x.includes('NOTIFY_MAX_ATTEMPTS')));
+  });
+
   it('outside production generates a secret once and keeps it', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bianmin-cfg-'));
     const a = loadConfig({ DATA_DIR: dir });

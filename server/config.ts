@@ -27,10 +27,23 @@ export interface Config {
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   production: boolean;
+  /** Electronic supervision: seconds between sweeps in each server process (0 = off, the default under NODE_ENV=test), cases per sweep page. */
+  supervision: { sweepSeconds: number; sweepPage: number };
+  /** Notifications: the outbox worker's period, retries with back-off, and the outbound channels (null = off). */
+  notify: NotifyConfig;
   /** Seconds between statistics rollups in the server process; 0 = off (the default under NODE_ENV=test). */
   statisticsRollupSeconds: number;
   /** Days the scheduled rollup recomputes: today and the days before it (2 = today and yesterday). */
   statisticsLookbackDays: number;
+}
+
+export interface NotifyConfig {
+  workerSeconds: number;
+  maxAttempts: number;
+  retryBaseSeconds: number;
+  /** The SMS gateway's webhook: JSON POSTed with an HMAC-SHA256 signature header. */
+  webhook: { url: string; secret: string } | null;
+  smtp: { host: string; port: number; secure: boolean; user: string | null; password: string | null; from: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +100,13 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
   const statisticsRollupSeconds = integer(env, 'STATISTICS_ROLLUP_SECONDS', testing ? 0 : 300, 0, 86_400, problems);
   const statisticsLookbackDays = integer(env, 'STATISTICS_LOOKBACK_DAYS', 2, 1, 31, problems);
 
+  const supervisionTesting = (env.NODE_ENV ?? process.env.NODE_ENV) === 'test';
+  const supervision = {
+    sweepSeconds: integer(env, 'SUPERVISION_SWEEP_SECONDS', supervisionTesting ? 0 : 60, 0, 86_400, problems),
+    sweepPage: integer(env, 'SUPERVISION_SWEEP_PAGE', 500, 10, 10_000, problems),
+  };
+  const notify = notifyConfig(env, supervisionTesting, problems);
+
   let tls: Config['tls'] = null;
   const certFile = env.TLS_CERT_FILE?.trim();
   const keyFile = env.TLS_KEY_FILE?.trim();
@@ -117,8 +137,36 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
 
   return {
     port, host, dataDir, database, secret, logLevel, trustProxy, tls, allowInsecureHttp,
-    demoData, sessionIdleMinutes, sessionMaxHours, production, statisticsRollupSeconds, statisticsLookbackDays,
+    demoData, sessionIdleMinutes, sessionMaxHours, production, supervision, notify, statisticsRollupSeconds, statisticsLookbackDays,
   };
+}
+
+function notifyConfig(env: Env, testing: boolean, problems: string[]): NotifyConfig {
+  const workerSeconds = integer(env, 'NOTIFY_WORKER_SECONDS', testing ? 0 : 10, 0, 3600, problems);
+  const maxAttempts = integer(env, 'NOTIFY_MAX_ATTEMPTS', 8, 1, 50, problems);
+  const retryBaseSeconds = integer(env, 'NOTIFY_RETRY_BASE_SECONDS', 30, 1, 3600, problems);
+  let webhook: NotifyConfig['webhook'] = null;
+  const url = env.NOTIFY_WEBHOOK_URL?.trim();
+  if (url) {
+    const secret = env.NOTIFY_WEBHOOK_SECRET ?? '';
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(url).protocol);
+    } catch { /* reported below */ }
+    if (!ok) problems.push(`NOTIFY_WEBHOOK_URL="${url}" 不是合法的 http(s) 地址`);
+    if (secret.length < 16) problems.push('设置 NOTIFY_WEBHOOK_URL 时必须设置 NOTIFY_WEBHOOK_SECRET（至少 16 个字符，用于签名）');
+    if (ok && secret.length >= 16) webhook = { url, secret };
+  }
+  let smtp: NotifyConfig['smtp'] = null;
+  const host = env.SMTP_HOST?.trim();
+  if (host) {
+    const port = integer(env, 'SMTP_PORT', 25, 1, 65535, problems);
+    const secure = flag(env, 'SMTP_SECURE', false, problems);
+    const from = env.SMTP_FROM?.trim() ?? '';
+    if (!/^[^@\s]+@[^@\s]+$/.test(from.replace(/^.*<(.*)>$/, '$1'))) problems.push('设置 SMTP_HOST 时必须设置 SMTP_FROM（发件人邮箱，如 jiancha@example.gov.cn）');
+    else smtp = { host, port, secure, user: env.SMTP_USER?.trim() || null, password: env.SMTP_PASSWORD || null, from };
+  }
+  return { workerSeconds, maxAttempts, retryBaseSeconds, webhook, smtp };
 }
 
 /** Outside production the secret is generated once and kept beside the data, so restarts keep the audit chain verifiable. */

@@ -383,6 +383,13 @@ export interface Database {
   batch_cases: BatchCaseTable;
   batch_counters: BatchCounterTable;
   // ---- supervision and notifications (0006) ----
+  supervision_rules: SupervisionRuleTable;
+  case_watch: CaseWatchTable;
+  signals: SignalTable;
+  signal_steps: SignalStepTable;
+  notifications: NotificationTable;
+  notification_outbox: NotificationOutboxTable;
+  notification_contacts: NotificationContactTable;
   // ---- statistics (0007) ----
   stat_day: StatDayTable;
   stat_month: StatMonthTable;
@@ -512,4 +519,117 @@ export interface StatRollupMonthTable {
   built_at: Timestamp;
   /** Checksum of the month's day checksums the month rows were built from. */
   source: string;
+}
+
+// ---- supervision and notifications (0006) ----
+
+export interface SupervisionRuleTable {
+  /** The region (org subtree) the rules apply to; the nearest org up a case's path wins. */
+  org_id: string;
+  org_path: string;
+  version: number;
+  /** 'default' | 'chengdu' | 'zhanjiang' | 'custom'. */
+  preset: string;
+  /** RuleConfig (domain/supervision.ts) as JSON text. */
+  config: string;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface CaseWatchTable {
+  case_id: string;
+  /** The next moment something may fall due on this open case; the sweep reads `next_at <= now`. */
+  next_at: Timestamp;
+}
+
+export interface SignalTable {
+  id: string;
+  case_id: string;
+  case_number: string;
+  item_name: string;
+  /** -1 for the whole case. */
+  stage_index: number;
+  stage_name: string | null;
+  /** SignalRule (domain/supervision.ts). */
+  rule: string;
+  /** 'warning' | 'yellow' | 'red'. */
+  level: string;
+  /** The org whose rules raised it (null: the built-in default) and their version. */
+  rule_org_id: string | null;
+  rule_version: number;
+  /** 依据: the facts in one Chinese sentence. */
+  basis: string;
+  deadline_at: Timestamp | null;
+  /** The responsible unit: where the case was when the signal was raised. */
+  unit_id: string;
+  unit_name: string;
+  org_id: string;
+  org_path: string;
+  /** The holder (a window's A post, or B while A is absent; a room's head); null for a shared queue. */
+  responsible_user_id: string | null;
+  /** The unit's head, or the nearest center manager up the tree. */
+  head_user_id: string | null;
+  raised_at: Timestamp;
+  /** By when the unit must answer (explain or rectify). */
+  feedback_due_at: Timestamp;
+  /** SignalStatus (domain/supervision.ts). */
+  status: string;
+  appealed: Flag;
+  closed_at: Timestamp | null;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface SignalStepTable {
+  signal_id: string;
+  seq: number;
+  at: Timestamp;
+  /** 'raise' or a SignalStep. */
+  step: string;
+  from_status: string | null;
+  to_status: string;
+  /** null for the system (the sweep or a case write). */
+  user_id: string | null;
+  user_name: string;
+  text: string | null;
+}
+
+export interface NotificationTable {
+  id: string;
+  user_id: string;
+  signal_id: string | null;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
+export interface NotificationOutboxTable {
+  id: string;
+  signal_id: string;
+  /** 'webhook' | 'smtp'. */
+  channel: string;
+  recipient_user_id: string;
+  /** The message as JSON text; addresses are looked up (and unsealed) only when sending. */
+  payload: string;
+  attempts: number;
+  next_attempt_at: Timestamp;
+  /** A sender holds the row until then; after it another may try. */
+  claimed_until: Timestamp | null;
+  sent_at: Timestamp | null;
+  /** Given up after the last attempt. */
+  failed_at: Timestamp | null;
+  last_error: string | null;
+  created_at: Timestamp;
+}
+
+export interface NotificationContactTable {
+  user_id: string;
+  /** 'smtp' (e-mail address) | 'webhook' (mobile number for the SMS gateway). */
+  channel: string;
+  address_sealed: string;
+  address_masked: string;
+  updated_at: Timestamp;
 }

@@ -33,13 +33,13 @@ describe('roles', () => {
   // The full matrix: which role may do what (三员分立: admin ≠ auditor).
   const matrix: Record<Role, string[]> = {
     system_admin: ['orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage'],
-    center_manager: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage', 'cases.read'],
-    acceptance_clerk: ['orgs.read', 'cases.read'],
-    window_clerk: ['orgs.read', 'cases.read'],
-    handling_officer: ['orgs.read', 'cases.read'],
-    village_cadre: ['orgs.read', 'cases.read'],
-    supervisor: ['orgs.read', 'users.read', 'cases.read'],
-    leader: ['orgs.read', 'users.read', 'cases.read'],
+    center_manager: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage', 'cases.read', 'supervision.read', 'supervision.respond'],
+    acceptance_clerk: ['orgs.read', 'cases.read', 'supervision.read', 'supervision.respond'],
+    window_clerk: ['orgs.read', 'cases.read', 'supervision.read', 'supervision.respond'],
+    handling_officer: ['orgs.read', 'cases.read', 'supervision.read', 'supervision.respond'],
+    village_cadre: ['orgs.read', 'cases.read', 'supervision.read', 'supervision.respond'],
+    supervisor: ['orgs.read', 'users.read', 'cases.read', 'supervision.read', 'supervision.manage'],
+    leader: ['orgs.read', 'users.read', 'cases.read', 'supervision.read'],
     auditor: ['orgs.read', 'users.read', 'audit.read'],
   };
   for (const role of ROLES) {

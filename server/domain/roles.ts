@@ -8,6 +8,7 @@ export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
   'orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'audit.read', 'calendar.manage', 'network.manage', 'catalog.manage', 'cases.read',
+  'supervision.read', 'supervision.respond', 'supervision.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -24,15 +25,18 @@ interface RoleDefinition {
 // and manages nobody. Counter roles see only their own org. Cases (applicants' personal data) are
 // read by those who handle or oversee them: counter roles at their org, managers, supervisors and
 // leaders over their subtree; never by the system admin or the auditor.
+// Supervision (电子监察): signals are read where cases are; the carded unit's staff and center
+// managers answer them (supervision.respond); supervisors run the sweep, set the rules and close,
+// revoke or escalate (supervision.manage).
 export const ROLE_DEFINITIONS: Record<Role, RoleDefinition> = {
   system_admin: { label: '系统管理员', scope: 'subtree', permissions: ['orgs.read', 'orgs.manage', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage'] },
-  center_manager: { label: '中心主任', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage', 'cases.read'] },
-  acceptance_clerk: { label: '受理员', scope: 'exact', permissions: ['orgs.read', 'cases.read'] },
-  window_clerk: { label: '窗口工作人员', scope: 'exact', permissions: ['orgs.read', 'cases.read'] },
-  handling_officer: { label: '办理人员', scope: 'exact', permissions: ['orgs.read', 'cases.read'] },
-  village_cadre: { label: '村干部（代办员）', scope: 'exact', permissions: ['orgs.read', 'cases.read'] },
-  supervisor: { label: '监察人员', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'cases.read'] },
-  leader: { label: '领导', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'cases.read'] },
+  center_manager: { label: '中心主任', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'users.manage', 'calendar.manage', 'network.manage', 'catalog.manage', 'cases.read', 'supervision.read', 'supervision.respond'] },
+  acceptance_clerk: { label: '受理员', scope: 'exact', permissions: ['orgs.read', 'cases.read', 'supervision.read', 'supervision.respond'] },
+  window_clerk: { label: '窗口工作人员', scope: 'exact', permissions: ['orgs.read', 'cases.read', 'supervision.read', 'supervision.respond'] },
+  handling_officer: { label: '办理人员', scope: 'exact', permissions: ['orgs.read', 'cases.read', 'supervision.read', 'supervision.respond'] },
+  village_cadre: { label: '村干部（代办员）', scope: 'exact', permissions: ['orgs.read', 'cases.read', 'supervision.read', 'supervision.respond'] },
+  supervisor: { label: '监察人员', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'cases.read', 'supervision.read', 'supervision.manage'] },
+  leader: { label: '领导', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'cases.read', 'supervision.read'] },
   auditor: { label: '审计员', scope: 'subtree', permissions: ['orgs.read', 'users.read', 'audit.read'] },
 };
 

@@ -27,7 +27,7 @@ function caseAt(extra: Partial<CaseSnapshot> = {}, clock: Partial<CaseClock> = {
   return {
     version: 3, state: 'handling',
     item: {
-      code: 'T-1', name: '测试事项', caseType: 'pledged', handlingMode: 'window', committedLimitDays: 10, legalLimitDays: 20,
+      code: 'T-1', name: '测试事项', caseType: 'pledged', handlingMode: 'direct', committedLimitDays: 10, legalLimitDays: 20,
       acceptLevels: ['township'],
       process: [
         { name: '审查', handlers: [{ department: 'civil_affairs', level: 'township' }], limitDays: 5 },
