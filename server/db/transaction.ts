@@ -17,8 +17,11 @@ export function isRetryable(err: unknown): boolean {
 /**
  * Runs `work` in one transaction, retrying retryable conflicts; after the last try the caller gets 503.
  * Resolves only once the transaction is durable (on SQLite, once its group commit is on disk).
+ * Given a transaction instead of the database, `work` simply runs in it.
  */
 export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  // Already inside the caller's transaction (a use case run by another one, e.g. a batch): join it.
+  if (db.isTransaction) return work(db as Tx);
   const groupCommit = groupCommitOf(db);
   for (let attempt = 1; ; attempt++) {
     try {

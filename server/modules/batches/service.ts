@@ -4,7 +4,7 @@
 // it checked; a case not there by then is flagged missing at once. Results come back the same way:
 // the desk builds a return batch (回送) of the cases decided and back at the desk, sending it replies
 // every case down to the village room; the cadre signs for it and hands each result over (送达 by
-// the village cadre). Case actions go through the cases module's actOnCase, so events, versions and
+// the village cadre). Case actions go through the cases module's actOnCaseIn (inside the batch's transaction), so events, versions and
 // audit rows are exactly those of a single action.
 //
 // Who: the village's cadres send outgoing batches and receive return batches; the township desk's
@@ -19,10 +19,9 @@ import { CASE_STATE_LABELS, type CaseState } from '../../domain/case-lifecycle.t
 import { AppError, Conflict, Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import type { TxHooks } from '../cases/idempotency.ts';
-import { actOnCase } from '../cases/service.ts';
+import { actOnCaseIn } from '../cases/service.ts';
 import { acceptanceDeskOf, villageRoomOf } from '../network/service.ts';
 import { denyAsNotFound } from '../orgs/service.ts';
-import { contextIn } from './in-transaction.ts';
 import * as repo from './repo.ts';
 
 type Meta = RequestMeta & { actor: SessionActor };
@@ -361,14 +360,13 @@ export async function sendBatch(ctx: AppContext, meta: Meta, id: string, input: 
     if (errors.length) {
       throw withCode(new Conflict(errors.length === 1 ? errors[0]!.detail : `共有 ${errors.length} 个办件已发生变化，请从批次中去除后重建`, errors), 'CASE_CHANGED');
     }
-    const inner = contextIn(ctx, tx);
     const facts = checked.facts;
     const opinion = `${b.kind === 'outgoing' ? '定期报送' : '办结回送'}（批次 ${b.number}）`;
     for (const r of rows) {
       const version = facts.get(r.case_id)!.version;
       const write = b.kind === 'outgoing'
-        ? await actOnCase(inner, meta, r.case_id, 'transfer', { version, unitId: b.village_unit_id, to: b.desk_unit_id, opinion })
-        : await actOnCase(inner, meta, r.case_id, 'reply', { version, unitId: b.desk_unit_id, opinion });
+        ? await actOnCaseIn(ctx, tx, meta, r.case_id, 'transfer', { version, unitId: b.village_unit_id, to: b.desk_unit_id, opinion })
+        : await actOnCaseIn(ctx, tx, meta, r.case_id, 'reply', { version, unitId: b.desk_unit_id, opinion });
       await repo.updateBatchCase(tx, id, r.case_id, ['listed'], { status: 'sent', sent_version: write.row.version });
       await repo.setCaseBatch(tx, r.case_id, id);
     }
@@ -436,7 +434,7 @@ export async function receiveBatchCase(
     if (!(await repo.touchBatch(tx, id, ['sent', 'checked'], at))) throw stale();
     if (b.kind === 'outgoing') {
       const version = (await repo.caseFacts(tx, [caseId])).get(caseId)!.version;
-      await actOnCase(contextIn(ctx, tx), meta, caseId, 'receive', {
+      await actOnCaseIn(ctx, tx, meta, caseId, 'receive', {
         version, unitId: b.desk_unit_id, opinion: input.opinion ?? `按批次 ${b.number} 签收`,
       });
     } else {
@@ -527,7 +525,7 @@ export async function deliverBatchCase(
     const at = ctx.now().toISOString();
     if (!(await repo.touchBatch(tx, id, ['sent', 'checked'], at))) throw stale();
     const version = (await repo.caseFacts(tx, [caseId])).get(caseId)!.version;
-    await actOnCase(contextIn(ctx, tx), meta, caseId, 'deliver', {
+    await actOnCaseIn(ctx, tx, meta, caseId, 'deliver', {
       version, unitId: b.village_unit_id, method: 'village_cadre', opinion: input.opinion ?? `村干部送达（回送批次 ${b.number}）`,
     });
     if (!(await repo.updateBatchCase(tx, id, caseId, ['received'], { status: 'delivered', delivered_at: at, delivered_by: meta.actor.userId }))) {

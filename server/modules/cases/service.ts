@@ -9,7 +9,8 @@ import { maskIdNumber, maskMobile } from '../../../shared/validators/mask.ts';
 import { validateMobile } from '../../../shared/validators/mobile.ts';
 import type { Actor as SessionActor, AppContext, RequestMeta } from '../../context.ts';
 import type { CaseEventTable, CaseTable } from '../../db/schema.ts';
-import { inTransaction } from '../../db/transaction.ts';
+import type { Db } from '../../db/index.ts';
+import { inTransaction, type Tx } from '../../db/transaction.ts';
 import { countWorkingDays, shanghaiDate, type WorkCalendar } from '../../domain/calendar.ts';
 import type { ItemElements } from '../../domain/catalog.ts';
 import { DEFAULT_DUE_SOON, readCaseClock, readStageClock, type ClockReading, type DeadlineStatus } from '../../domain/case-clock.ts';
@@ -506,6 +507,16 @@ export async function actOnCase(
     });
     return result;
   });
+}
+
+/**
+ * The same use case inside the caller's transaction (a batch moves many cases all-or-nothing): every
+ * read goes through `tx`, which on SQLite is also the only connection, and nothing commits on its own.
+ */
+export function actOnCaseIn(
+  ctx: AppContext, tx: Tx, meta: Meta, id: string, type: Exclude<CaseActionType, 'apply'>, input: ActionInput,
+): Promise<CaseWrite> {
+  return actOnCase({ ...ctx, db: tx as unknown as Db }, meta, id, type, input);
 }
 
 // ---- reading a case ----
