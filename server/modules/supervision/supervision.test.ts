@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { engineUnderTest } from '../../../test/helpers.ts';
-import { assertProblem, caseTestApp, idWithChecksum, type CaseTestApp, type Json } from '../cases/test-support.ts';
+import { assertProblem, caseTestApp, idWithChecksum, type CaseTestApp, type Json, type Res } from '../cases/test-support.ts';
 import { sweep } from './sweep.ts';
 
 const DAY = 86_400_000;
@@ -36,6 +36,10 @@ describe(`supervision: signals, sweep, follow-up, rules and summary (${engineUnd
     return ok.json().case;
   }
 
+  const put = async (user: string, payload: unknown): Promise<Res> => {
+    const cookie = await t.as(user);
+    return t.app.inject({ method: 'PUT', url: '/api/supervision/rules', headers: { cookie }, payload: payload as object }) as unknown as Promise<Res>;
+  };
   const watch = (caseId: string) => t.ctx.db.selectFrom('case_watch').selectAll().where('case_id', '=', caseId).executeTakeFirst();
   const signalsOf = (caseId: string) => t.ctx.db.selectFrom('signals').selectAll().where('case_id', '=', caseId).orderBy('rule').execute();
 
@@ -201,29 +205,29 @@ describe(`supervision: signals, sweep, follow-up, rules and summary (${engineUnd
     assert.equal(r0.json().inForce.version, 0);
     assert.equal(r0.json().version, 0);
     assert.ok(r0.json().presets.zhanjiang);
-    const put = await t.send('PUT', '/api/supervision/rules', 'jiancha', { orgId: county, version: 0, preset: 'zhanjiang' });
-    assert.equal(put.statusCode, 200, put.body);
-    assert.equal(put.json().version, 1);
-    assert.equal(put.json().inForce.config.levels.case_oversight_overdue, 'red');
+    const first = await put('jiancha', { orgId: county, version: 0, preset: 'zhanjiang' });
+    assert.equal(first.statusCode, 200, first.body);
+    assert.equal(first.json().version, 1);
+    assert.equal(first.json().inForce.config.levels.case_oversight_overdue, 'red');
     // A village inherits its county's rules.
     const v = await t.send('GET', `/api/supervision/rules?orgId=${village}`, 'jiancha');
     assert.equal(v.json().inForce.orgId, county);
     assert.equal(v.json().inForce.inherited, true);
-    assertProblem(await t.send('PUT', '/api/supervision/rules', 'jiancha', { orgId: county, version: 0, preset: 'chengdu' }), 409, [{ pointer: '#/version', code: 'STALE_VERSION' }]);
-    const bad = { ...put.json().inForce.config, warning: { days: 99, fraction: 0.2 }, levels: { ...put.json().inForce.config.levels, case_near: 'orange' } };
-    assertProblem(await t.send('PUT', '/api/supervision/rules', 'jiancha', { orgId: county, version: 1, config: bad }), 422,
+    assertProblem(await put('jiancha', { orgId: county, version: 0, preset: 'chengdu' }), 409, [{ pointer: '#/version', code: 'STALE_VERSION' }]);
+    const bad = { ...first.json().inForce.config, warning: { days: 99, fraction: 0.2 }, levels: { ...first.json().inForce.config.levels, case_near: 'orange' } };
+    assertProblem(await put('jiancha', { orgId: county, version: 1, config: bad }), 422,
       [{ pointer: '#/config/levels/case_near', code: 'INVALID' }, { pointer: '#/config/warning/days', code: 'INVALID' }]);
-    const custom = { ...put.json().inForce.config, preset: 'custom', oversightDays: 5 };
-    const ok = await t.send('PUT', '/api/supervision/rules', 'jiancha', { orgId: county, version: 1, config: custom });
+    const custom = { ...first.json().inForce.config, preset: 'custom', oversightDays: 5 };
+    const ok = await put('jiancha', { orgId: county, version: 1, config: custom });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.deepEqual(ok.json().history.map((h: Json) => h.version), [2, 1]);
     const audit = await t.ctx.db.selectFrom('audit_log').select('detail').where('action', '=', 'supervision.rules').orderBy('seq').execute();
     assert.equal(audit.length, 2);
     assert.equal(JSON.parse(audit[1]!.detail).before.preset, 'zhanjiang');
     // Only supervisors change rules.
-    assertProblem(await t.send('PUT', '/api/supervision/rules', 'zhuren', { orgId: county, version: 2, preset: 'default' }), 404);
+    assertProblem(await put('zhuren', { orgId: county, version: 2, preset: 'default' }), 404);
     // Back to the default for the tests that follow.
-    const back = await t.send('PUT', '/api/supervision/rules', 'jiancha', { orgId: county, version: 2, preset: 'default' });
+    const back = await put('jiancha', { orgId: county, version: 2, preset: 'default' });
     assert.equal(back.statusCode, 200, back.body);
   });
 
