@@ -13,6 +13,7 @@ import './shell/base.css';
 const PortalApp = lazy(() => import('./portal/PortalApp.tsx'));
 const StaffApp = lazy(() => import('./staff/StaffApp.tsx'));
 const VillageApp = lazy(() => import('./village/VillageApp.tsx'));
+const BigScreenApp = lazy(() => import('./bigscreen/BigScreenApp.tsx'));
 
 initPrefs();
 const queryClient = new QueryClient({
@@ -31,6 +32,7 @@ function render() {
             <Routes>
               <Route path="/portal/*" element={<PortalApp />} />
               <Route path="/village/*" element={<VillageApp />} />
+              <Route path="/bigscreen/*" element={<BigScreenApp />} />
               <Route path="/*" element={<StaffApp />} />
             </Routes>
           </Suspense>

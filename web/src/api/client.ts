@@ -76,8 +76,8 @@ export async function api<T>(method: string, url: string, body?: unknown, option
 export const get = <T>(url: string, options?: RequestOptions) => api<T>('GET', url, undefined, options);
 export const post = <T>(url: string, body?: unknown, options?: RequestOptions) => api<T>('POST', url, body ?? {}, options);
 
-/** Downloads a file the API sends as an attachment (Excel exports) and saves it under the server's name. */
-export async function download(url: string, fallbackName: string): Promise<void> {
+/** Downloads a file the API sends as an attachment (Excel exports), saves it under the server's name and returns that name. */
+export async function download(url: string, fallbackName: string): Promise<string> {
   const res = await send('GET', url, undefined, { accept: '*/*' }, {});
   const disposition = res.headers.get('content-disposition') ?? '';
   const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
@@ -92,6 +92,7 @@ export async function download(url: string, fallbackName: string): Promise<void>
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
+  return name;
 }
 
 /** Uploads a file as the raw request body, with progress (fetch has none); resolves with the JSON answer. */

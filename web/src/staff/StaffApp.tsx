@@ -11,7 +11,7 @@ import { setUnauthorizedListener } from '../api/client.ts';
 import { usePrefs } from '../prefs/prefs.ts';
 import { PageLoading } from '../shell/PageLoading.tsx';
 import { StaffLayout } from './StaffLayout.tsx';
-import { ME_KEY, setSignOutNotice, useMe } from './session.ts';
+import { ME_KEY, PASSWORD_PATH, setSignOutNotice, useMe } from './session.ts';
 import './staff.css';
 
 const LoginPage = lazy(() => import('./LoginPage.tsx'));
@@ -29,6 +29,11 @@ const WorkListPage = lazy(() => import('./cases/WorkListPage.tsx'));
 const CaseDetailPage = lazy(() => import('./cases/CaseDetailPage.tsx'));
 const BatchesPage = lazy(() => import('./cases/BatchesPage.tsx'));
 const ReportsPage = lazy(() => import('./cases/ReportsPage.tsx'));
+const DashboardPage = lazy(() => import('./statistics/DashboardPage.tsx'));
+const StatisticsPage = lazy(() => import('./statistics/StatisticsPage.tsx'));
+const SignalsPage = lazy(() => import('./supervision/SignalsPage.tsx'));
+const SignalPage = lazy(() => import('./supervision/SignalPage.tsx'));
+const NotificationsPage = lazy(() => import('./supervision/NotificationsPage.tsx'));
 
 /** antd tokens for normal and elder-friendly (larger, high-contrast) display. */
 function themeFor(elder: boolean) {
@@ -49,6 +54,8 @@ function RequireSignIn({ children }: { children: React.ReactNode }) {
   const location = useLocation();
   if (me.isPending) return <div className="page-loading"><Spin /></div>;
   if (!me.data) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  // An expired password (等保 periodic change): every API but the password change answers 403 until it is changed.
+  if (me.data.passwordExpired && location.pathname !== PASSWORD_PATH) return <Navigate to={PASSWORD_PATH} replace />;
   return <>{children}</>;
 }
 
@@ -95,6 +102,11 @@ export default function StaffApp() {
               <Route path="batches" element={<BatchesPage />} />
               <Route path="batches/:id" element={<BatchesPage />} />
               <Route path="reports/proxy-monthly" element={<ReportsPage />} />
+              <Route path="reports/statistics" element={<StatisticsPage />} />
+              <Route path="dashboard" element={<DashboardPage />} />
+              <Route path="supervision/signals" element={<SignalsPage />} />
+              <Route path="supervision/signals/:id" element={<SignalPage />} />
+              <Route path="notifications" element={<NotificationsPage />} />
               <Route path="*" element={<Navigate to="/" replace />} />
             </Route>
           </Routes>

@@ -1,7 +1,8 @@
 // Header (who, settings, sign-out), a menu of what this user's roles allow, and the page.
 import {
-  AuditOutlined, ApartmentOutlined, BarChartOutlined, BookOutlined, CalendarOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined,
-  FileDoneOutlined, FormOutlined, InboxOutlined, KeyOutlined, MenuOutlined, MobileOutlined, ShopOutlined, TeamOutlined,
+  AuditOutlined, ApartmentOutlined, BarChartOutlined, BellOutlined, BookOutlined, CalendarOutlined, DashboardOutlined, DesktopOutlined, GlobalOutlined,
+  HomeOutlined, LogoutOutlined, FileDoneOutlined, FormOutlined, InboxOutlined, KeyOutlined, MenuOutlined, MobileOutlined, SafetyCertificateOutlined,
+  ShopOutlined, TableOutlined, TeamOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Badge, Button, Drawer, Grid, Layout, Menu, Space, Typography } from 'antd';
@@ -13,6 +14,8 @@ import { useT } from '../i18n/index.ts';
 import { PageLoading } from '../shell/PageLoading.tsx';
 import { PrefsBar } from '../shell/PrefsBar.tsx';
 import { useQueueCounts } from '../cases/api.ts';
+import { useUnreadCount } from '../api/notifications.ts';
+import { hasPermission } from './supervision/labels.tsx';
 import { can, hasRole, ME_KEY, setSignOutNotice, useMe } from './session.ts';
 
 export function StaffLayout() {
@@ -27,6 +30,7 @@ export function StaffLayout() {
   const [menuOpen, setMenuOpen] = useState(false);
 
   const counts = useQueueCounts(can(me, 'cases.read'));
+  const unread = useUnreadCount(!!me);
   const waiting = counts.data ? counts.data.to_accept + counts.data.to_receive + counts.data.to_handle + counts.data.to_reply + counts.data.to_deliver : 0;
   const items: MenuProps['items'] = [
     { key: '/', icon: <HomeOutlined />, label: <Link to="/">{t('nav.home')}</Link> },
@@ -38,6 +42,14 @@ export function StaffLayout() {
     hasRole(me, 'acceptance_clerk', 'center_manager') && { key: '/batches', icon: <InboxOutlined />, label: <Link to="/batches">{t('nav.batches')}</Link> },
     hasRole(me, 'acceptance_clerk', 'center_manager', 'supervisor', 'leader', 'village_cadre') && {
       key: '/reports/proxy-monthly', icon: <BarChartOutlined />, label: <Link to="/reports/proxy-monthly">{t('nav.reports')}</Link>,
+    },
+    hasRole(me, 'leader', 'center_manager', 'supervisor') && { key: '/dashboard', icon: <DashboardOutlined />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> },
+    can(me, 'cases.read') && { key: '/reports/statistics', icon: <TableOutlined />, label: <Link to="/reports/statistics">{t('nav.statistics')}</Link> },
+    hasPermission(me, 'supervision.read') && {
+      key: '/supervision/signals', icon: <SafetyCertificateOutlined />, label: <Link to="/supervision/signals">{t('nav.signals')}</Link>,
+    },
+    hasPermission(me, 'supervision.read') && hasRole(me, 'leader', 'center_manager', 'supervisor') && {
+      key: '/bigscreen', icon: <DesktopOutlined />, label: <a href="/bigscreen" target="_blank" rel="noopener">{t('nav.bigscreen')}</a>,
     },
     hasRole(me, 'village_cadre') && { key: '/village', icon: <MobileOutlined />, label: <a href="/village">{t('nav.village')}</a> },
     can(me, 'orgs.read') && { key: '/admin/orgs', icon: <ApartmentOutlined />, label: <Link to="/admin/orgs">{t('nav.orgs')}</Link> },
@@ -73,6 +85,9 @@ export function StaffLayout() {
         <div className="staff-header-right">
           <PrefsBar />
           <Space size="small" className="staff-user">
+            <Link to="/notifications" className="staff-header-link staff-bell" data-testid="notif-bell" aria-label={t('notif.bell', { n: unread.data ?? 0 })} title={t('notif.bell', { n: unread.data ?? 0 })}>
+              <Badge count={unread.data ?? 0} size="small" overflowCount={99} offset={[2, -2]}><BellOutlined className="staff-bell-icon" /></Badge>
+            </Link>
             <Typography.Text className="staff-user-name" data-testid="current-user">{me?.displayName}</Typography.Text>
             <Link to="/account/password" className="staff-header-link" aria-label={t('nav.password')} title={t('nav.password')}><KeyOutlined /></Link>
             <Button size="small" icon={<LogoutOutlined />} onClick={logout} className="staff-logout">{t('nav.logout')}</Button>
