@@ -38,6 +38,16 @@ describe('config', () => {
     assert.deepEqual([set.statisticsRollupSeconds, set.statisticsLookbackDays], [60, 3]);
   });
 
+  it('expires passwords after 90 days by default (等保 periodic change); 0 turns it off; off under NODE_ENV=test unless set', () => {
+    assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'development' }).passwordMaxAgeDays, 90);
+    assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'production' }).passwordMaxAgeDays, 90);
+    assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'development', PASSWORD_MAX_AGE_DAYS: '0' }).passwordMaxAgeDays, 0);
+    assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'test' }).passwordMaxAgeDays, 0);
+    assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'test', PASSWORD_MAX_AGE_DAYS: '30' }).passwordMaxAgeDays, 30);
+    assert.deepEqual(problemsOf({ PASSWORD_MAX_AGE_DAYS: 'ninety' }), ['PASSWORD_MAX_AGE_DAYS="ninety" 无效，应为 0 到 3650 之间的整数']);
+    assert.deepEqual(problemsOf({ PASSWORD_MAX_AGE_DAYS: '4000' }), ['PASSWORD_MAX_AGE_DAYS="4000" 无效，应为 0 到 3650 之间的整数']);
+  });
+
   it('picks PostgreSQL for a postgres:// URL and turns demo data off', () => {
     const c = loadConfig({ BIANMIN_SECRET: SECRET, DATABASE_URL: 'postgres://u:p@db:5432/bianmin' });
     assert.equal(c.database.kind, 'postgres');

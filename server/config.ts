@@ -23,6 +23,8 @@ export interface Config {
   tls: { certFile: string; keyFile: string } | null;
   /** Plain HTTP on a non-loopback address: sign-in cookies lose `Secure` and `__Host-`. */
   allowInsecureHttp: boolean;
+  /** 等保 periodic change: days a password may be used before it must be changed; 0 = no expiry. */
+  passwordMaxAgeDays: number;
   demoData: boolean;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
@@ -97,6 +99,8 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
   const sessionMaxHours = integer(env, 'SESSION_MAX_HOURS', 12, 1, 12, problems);
   // The test runner sets NODE_ENV=test: the rollup stays off in tests unless a test asks for it.
   const testing = (env.NODE_ENV ?? process.env.NODE_ENV) === 'test';
+  // Off under NODE_ENV=test unless set: tests move their clock months ahead; the auth tests set it.
+  const passwordMaxAgeDays = integer(env, 'PASSWORD_MAX_AGE_DAYS', testing ? 0 : 90, 0, 3650, problems);
   const statisticsRollupSeconds = integer(env, 'STATISTICS_ROLLUP_SECONDS', testing ? 0 : 300, 0, 86_400, problems);
   const statisticsLookbackDays = integer(env, 'STATISTICS_LOOKBACK_DAYS', 2, 1, 31, problems);
 
@@ -136,6 +140,7 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
   if (!secret) secret = localSecret(dataDir, opts.createSecret ?? true);
 
   return {
+    passwordMaxAgeDays,
     port, host, dataDir, database, secret, logLevel, trustProxy, tls, allowInsecureHttp,
     demoData, sessionIdleMinutes, sessionMaxHours, production, supervision, notify, statisticsRollupSeconds, statisticsLookbackDays,
   };

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { DatabaseTarget } from '../../server/config.ts';
 import { engineUnderTest, freshDatabaseTarget } from '../helpers.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -27,6 +28,8 @@ export const DESKTOP: BrowserContextOptions = { viewport: { width: 1366, height:
 
 export interface RunningServer {
   url: string;
+  /** The server's database, for a test that must set up what no API can (e.g. a password changed 100 days ago). */
+  database: DatabaseTarget;
   stop: () => Promise<void>;
 }
 
@@ -70,6 +73,7 @@ export async function startServer(): Promise<RunningServer> {
   });
   return {
     url,
+    database: db ? db.target : { kind: 'sqlite', file: path.join(dataDir, 'bianmin.db') },
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -202,3 +202,121 @@ describe(`sign-in and sessions (${engineUnderTest})`, () => {
     assert.equal(res.json().code, 'NOT_SIGNED_IN');
   });
 });
+
+describe(`password expiry, 等保 periodic change (${engineUnderTest})`, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp({ config: { passwordMaxAgeDays: 90 } });
+  });
+  after(() => t.close());
+  beforeEach(async () => {
+    await t.ctx.db.deleteFrom('rate_limits').execute();
+  });
+
+  const DAY = 86_400_000;
+  const setChangedDaysAgo = async (username: string, days: number) => {
+    const at = new Date(t.clock.now().getTime() - days * DAY).toISOString();
+    await t.ctx.db.updateTable('users').set({ password_changed_at: at }).where('id', '=', await userIdByName(t.ctx, username)).execute();
+  };
+  const get = (url: string, cookie: string) => t.app.inject({ method: 'GET', url, headers: { cookie } });
+
+  it('a fresh password: me says not expired, no warning, and lists the person\'s units', async () => {
+    const cookie = await t.login('shouli');
+    const me = (await get('/api/auth/me', cookie)).json();
+    assert.equal(me.passwordExpired, false);
+    assert.equal(me.passwordExpiresInDays, null);
+    assert.equal(me.passwordMaxAgeDays, 90);
+    assert.equal(me.passwordChangedDaysAgo, 0);
+    assert.deepEqual(me.units.map((u: { kind: string; name: string; org: { code: string } }) => [u.kind, u.name, u.org.code]), [['acceptance_desk', '综合受理窗口', '341125']]);
+    const village = (await get('/api/auth/me', await t.login('huanglong'))).json();
+    assert.deepEqual(village.units.map((u: { kind: string; org: { name: string } }) => [u.kind, u.org.name]), [['village_room', '黄龙村']]);
+    const admin = (await get('/api/auth/me', await t.login('admin'))).json();
+    assert.deepEqual(admin.units, []);
+  });
+
+  it('warns in the last 7 days, counting down', async () => {
+    await setChangedDaysAgo('banli', 84);
+    const cookie = await t.login('banli');
+    const me = (await get('/api/auth/me', cookie)).json();
+    assert.equal(me.passwordExpired, false);
+    assert.equal(me.passwordExpiresInDays, 6);
+    assert.equal(me.passwordChangedDaysAgo, 84);
+    assert.equal((await get('/api/users/me/nothing', cookie)).statusCode, 404);
+    assert.equal((await get('/api/cases', cookie)).statusCode, 200);
+    await setChangedDaysAgo('banli', 82);
+    assert.equal((await get('/api/auth/me', cookie)).json().passwordExpiresInDays, null);
+  });
+
+  it('an expired password signs in, but every other API answers 403 PASSWORD_EXPIRED until it is changed', async () => {
+    await setChangedDaysAgo('zhuren', 100);
+    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'zhuren', password: DEMO_PASSWORD } });
+    assert.equal(login.statusCode, 200);
+    assert.equal(login.json().passwordExpired, true);
+    const cookie = cookieFrom(login.headers['set-cookie']);
+    const row = (await t.ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'auth.login').where('username', '=', 'zhuren').orderBy('seq', 'desc').executeTakeFirstOrThrow());
+    assert.deepEqual(JSON.parse(row.detail), { passwordExpired: true, daysSinceChange: 100 });
+
+    const me = await get('/api/auth/me', cookie);
+    assert.equal(me.statusCode, 200);
+    assert.equal(me.json().passwordExpired, true);
+    assert.equal(me.json().passwordChangedDaysAgo, 100);
+    assert.equal(me.json().passwordExpiresInDays, null);
+
+    for (const url of ['/api/users', '/api/cases', '/api/catalog/items', '/api/orgs']) {
+      const res = await get(url, cookie);
+      assert.equal(res.statusCode, 403, url);
+      assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal(res.json().code, 'PASSWORD_EXPIRED');
+      assert.equal(res.json().detail, '密码已超过 90 天未修改，请先修改密码');
+    }
+    const write = await t.app.inject({ method: 'POST', url: '/api/batches', headers: { cookie }, payload: {} });
+    assert.equal(write.statusCode, 403);
+    assert.equal(write.json().code, 'PASSWORD_EXPIRED');
+    // Public routes need no password at all.
+    assert.equal((await t.app.inject({ method: 'GET', url: '/api/public/catalog' })).statusCode, 200);
+
+    const changed = await t.app.inject({ method: 'POST', url: '/api/auth/password', headers: { cookie }, payload: { currentPassword: DEMO_PASSWORD, newPassword: 'Xin#mima2027' } });
+    assert.equal(changed.statusCode, 204);
+    const again = await t.login('zhuren', 'Xin#mima2027');
+    const fresh = (await get('/api/auth/me', again)).json();
+    assert.equal(fresh.passwordExpired, false);
+    assert.equal(fresh.passwordChangedDaysAgo, 0);
+    assert.equal((await get('/api/users', again)).statusCode, 200);
+  });
+
+  it('a session that was fine expires when its password passes 90 days', async () => {
+    await setChangedDaysAgo('jiancha', 89);
+    const cookie = await t.login('jiancha');
+    assert.equal((await get('/api/cases', cookie)).statusCode, 200);
+    await setChangedDaysAgo('jiancha', 90); // the same session, a moment past the 90th day
+    t.clock.advance(60_000);
+    const cookie2 = cookie;
+    const res = await get('/api/cases', cookie2);
+    assert.equal(res.statusCode, 403);
+    assert.equal(res.json().code, 'PASSWORD_EXPIRED');
+    const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: cookie2 } });
+    assert.equal(out.statusCode, 204);
+  });
+
+  it('the lockout still applies to an expired password, with its message', async () => {
+    await setChangedDaysAgo('lingdao', 120);
+    for (let i = 1; i <= 4; i++) await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'lingdao', password: `Wrong#pass${i}` } });
+    const fifth = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'lingdao', password: 'Wrong#pass5' } });
+    assert.equal(fifth.statusCode, 423);
+    assert.match(fifth.json().detail, /^密码连续输错 5 次，账号已锁定 30 分钟/);
+  });
+
+  it('with passwordMaxAgeDays 0 nothing expires', async () => {
+    const off = await testApp({ config: { passwordMaxAgeDays: 0 } });
+    try {
+      await off.ctx.db.updateTable('users').set({ password_changed_at: '2020-01-01T00:00:00.000Z' }).where('id', '=', await userIdByName(off.ctx, 'shouli')).execute();
+      const cookie = await off.login('shouli');
+      const me = (await off.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).json();
+      assert.equal(me.passwordExpired, false);
+      assert.equal(me.passwordExpiresInDays, null);
+      assert.equal((await off.app.inject({ method: 'GET', url: '/api/cases', headers: { cookie } })).statusCode, 200);
+    } finally {
+      await off.close();
+    }
+  });
+});

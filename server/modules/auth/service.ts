@@ -3,7 +3,7 @@ import type { Actor, AppContext, RequestMeta } from '../../context.ts';
 import type { UserTable } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { checkPassword } from '../../domain/password-policy.ts';
-import { Invalid, Locked, TooManyRequests, Unauthorized } from '../../errors.ts';
+import { Forbidden, Invalid, Locked, TooManyRequests, Unauthorized } from '../../errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import * as users from '../users/repo.ts';
 import { hashPassword, verifyPassword } from './password.ts';
@@ -29,9 +29,44 @@ function formatShanghaiTime(iso: string): string {
   return `${parts.month}月${parts.day}日 ${parts.hour}:${parts.minute}`;
 }
 
+const DAY_MS = 86_400_000;
+/** From this many days before expiry, `me` warns (passwordExpiresInDays). */
+export const PASSWORD_WARN_DAYS = 7;
+
+/** How old the password is, against the configured maximum age (等保 periodic change). */
+export interface PasswordAge {
+  changedAt: string;
+  /** Whole days since the last change. */
+  daysSinceChange: number;
+  maxAgeDays: number;
+  /** Past its maximum age: the session may only read `me`, change the password and sign out. */
+  expired: boolean;
+  /** Whole days left (1…7) when it expires within PASSWORD_WARN_DAYS; otherwise null. */
+  expiresInDays: number | null;
+}
+
+export function passwordAgeOf(maxAgeDays: number, changedAt: string, now: Date): PasswordAge {
+  const ageMs = now.getTime() - Date.parse(changedAt);
+  const daysSinceChange = Math.max(0, Math.floor(ageMs / DAY_MS));
+  if (maxAgeDays <= 0) return { changedAt, daysSinceChange, maxAgeDays: 0, expired: false, expiresInDays: null };
+  const leftMs = maxAgeDays * DAY_MS - ageMs;
+  const expired = leftMs <= 0;
+  const left = Math.ceil(leftMs / DAY_MS);
+  return { changedAt, daysSinceChange, maxAgeDays, expired, expiresInDays: !expired && left <= PASSWORD_WARN_DAYS ? left : null };
+}
+
+/** Answered by every API but `me`, password change and sign-out while the password is past its age. */
+export class PasswordExpired extends Forbidden {
+  readonly code = 'PASSWORD_EXPIRED';
+  constructor(maxAgeDays: number) {
+    super(`密码已超过 ${maxAgeDays} 天未修改，请先修改密码`);
+  }
+}
+
 export interface LoginResult {
   token: string;
   actor: Actor;
+  password: PasswordAge;
 }
 
 export async function login(
@@ -102,6 +137,7 @@ export async function login(
   }
 
   const token = newSessionToken();
+  const password = passwordAgeOf(ctx.config.passwordMaxAgeDays, user.password_changed_at, now);
   await inTransaction(ctx.db, async (tx) => {
     if (input.previousToken) await sessions.deleteSession(tx, sessionTokenHash(ctx.config.secret, input.previousToken));
     await users.clearFailedLogins(tx, user.id);
@@ -109,9 +145,12 @@ export async function login(
       token_hash: sessionTokenHash(ctx.config.secret, token), user_id: user.id,
       created_at: now.toISOString(), last_seen_at: now.toISOString(), ip: meta.ip,
     });
-    await recordAudit(ctx, tx, meta, { action: 'auth.login', objectType: 'user', objectId: user.id, ...who });
+    await recordAudit(ctx, tx, meta, {
+      action: 'auth.login', objectType: 'user', objectId: user.id, ...who,
+      ...(password.expired ? { detail: { passwordExpired: true, daysSinceChange: password.daysSinceChange } } : {}),
+    });
   });
-  return { token, actor: await actorOf(ctx, user) };
+  return { token, actor: await actorOf(ctx, user), password };
 }
 
 async function actorOf(ctx: AppContext, user: UserTable): Promise<Actor> {
@@ -123,6 +162,11 @@ async function actorOf(ctx: AppContext, user: UserTable): Promise<Actor> {
 
 /** Resolves a session cookie to its user, ending it when idle too long or too old. */
 export async function authenticate(ctx: AppContext, token: string | undefined): Promise<Actor> {
+  return (await authenticateSession(ctx, token)).actor;
+}
+
+/** As authenticate, with the age of the user's password (the session hook restricts an expired one). */
+export async function authenticateSession(ctx: AppContext, token: string | undefined): Promise<{ actor: Actor; password: PasswordAge }> {
   if (!token) throw new Unauthorized('请先登录', 'NOT_SIGNED_IN');
   const tokenHash = sessionTokenHash(ctx.config.secret, token);
   const session = await sessions.findSession(ctx.db, tokenHash);
@@ -146,7 +190,7 @@ export async function authenticate(ctx: AppContext, token: string | undefined): 
     await sessions.deleteSession(ctx.db, tokenHash);
     throw new Unauthorized('账号已停用，请联系管理员', 'ACCOUNT_DISABLED');
   }
-  return actorOf(ctx, user);
+  return { actor: await actorOf(ctx, user), password: passwordAgeOf(ctx.config.passwordMaxAgeDays, user.password_changed_at, new Date(now)) };
 }
 
 export async function logout(ctx: AppContext, meta: RequestMeta, token: string): Promise<void> {

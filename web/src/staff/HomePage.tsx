@@ -3,15 +3,15 @@ import {
   ApartmentOutlined, AuditOutlined, BookOutlined, CalendarOutlined, FileDoneOutlined, FormOutlined, GlobalOutlined, MobileOutlined, ShopOutlined, TeamOutlined,
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Badge, Card, Col, Row, Tag, Typography } from 'antd';
-import { Link } from 'react-router';
+import { Alert, Badge, Button, Card, Col, Row, Tag, Typography } from 'antd';
+import { Link, Navigate } from 'react-router';
 import { get } from '../api/client.ts';
 import { useQueueCounts } from '../cases/api.ts';
 import { codeLabel } from '../cases/format.ts';
 import type { Queue } from '../cases/types.ts';
 import type { Org } from '../api/types.ts';
 import { useT, type MessageKey } from '../i18n/index.ts';
-import { can, hasRole, useMe } from './session.ts';
+import { can, hasRole, PASSWORD_PATH, useMe } from './session.ts';
 
 interface Tile {
   to: string;
@@ -26,10 +26,11 @@ const WORK_QUEUES: Queue[] = ['to_accept', 'to_receive', 'to_handle', 'to_reply'
 export default function HomePage() {
   const t = useT();
   const { data: me } = useMe();
-  const orgs = useQuery({ queryKey: ['orgs'], queryFn: () => get<{ items: Org[] }>('/api/orgs') });
+  const expired = !!me?.passwordExpired;
+  const orgs = useQuery({ queryKey: ['orgs'], queryFn: () => get<{ items: Org[] }>('/api/orgs'), enabled: !expired });
   const orgName = (id: string) => orgs.data?.items.find((o) => o.id === id)?.name ?? '';
 
-  const counts = useQueueCounts(can(me, 'cases.read'));
+  const counts = useQueueCounts(can(me, 'cases.read') && !expired);
   const tiles: Tile[] = [];
   if (hasRole(me, ...COUNTER_ROLES)) tiles.push({ to: '/counter', icon: <FormOutlined />, title: 'nav.counter', text: 'home.tile.counter' });
   if (can(me, 'cases.read')) tiles.push({ to: '/cases', icon: <FileDoneOutlined />, title: 'nav.cases', text: 'home.tile.cases' });
@@ -42,9 +43,19 @@ export default function HomePage() {
   if (can(me, 'audit.read')) tiles.push({ to: '/admin/audit', icon: <AuditOutlined />, title: 'nav.audit', text: 'home.tile.audit' });
   tiles.push({ to: '/portal', icon: <GlobalOutlined />, title: 'nav.portal', text: 'home.tile.portal' });
 
+  // 等保 periodic change: an expired password may do nothing but change itself.
+  if (expired) return <Navigate to={PASSWORD_PATH} replace />;
+
   return (
     <div className="page">
       <Typography.Title level={2}>{t('home.greeting', { name: me?.displayName ?? '' })}</Typography.Title>
+      {me?.passwordExpiresInDays != null && (
+        <Alert
+          type="warning" showIcon className="form-alert" data-testid="password-expiring"
+          title={t('password.expiresSoon', { days: me.passwordExpiresInDays })}
+          action={<Link to={PASSWORD_PATH}><Button size="small">{t('password.changeNow')}</Button></Link>}
+        />
+      )}
       <div className="home-roles" data-testid="home-roles">
         {me?.roles.map((g) => (
           <Tag key={`${g.role}:${g.orgId}`} color="blue" className="home-role">

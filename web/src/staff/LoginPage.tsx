@@ -6,10 +6,9 @@ import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { post, ProblemError, problemDetail } from '../api/client.ts';
-import type { Actor } from '../api/types.ts';
 import { useT } from '../i18n/index.ts';
 import { PrefsBar } from '../shell/PrefsBar.tsx';
-import { ME_KEY, peekSignOutNotice, setSignOutNotice, useMe } from './session.ts';
+import { ME_KEY, PASSWORD_PATH, peekSignOutNotice, setSignOutNotice, useMe, type SessionActor } from './session.ts';
 
 interface LoginForm {
   username: string;
@@ -29,16 +28,17 @@ export default function LoginPage() {
   const next = params.get('next');
   const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 
-  if (me.data) return <Navigate to={target} replace />;
+  // An expired password (等保 periodic change) signs in, but only to change it.
+  if (me.data) return <Navigate to={me.data.passwordExpired ? PASSWORD_PATH : target} replace />;
 
   async function submit(values: LoginForm) {
     setBusy(true);
     setError(null);
     try {
-      const actor = await post<Actor>('/api/auth/login', values, { quiet401: true });
+      const actor = await post<SessionActor>('/api/auth/login', values, { quiet401: true });
       setSignOutNotice(null);
       queryClient.setQueryData(ME_KEY, actor);
-      navigate(target, { replace: true });
+      navigate(actor.passwordExpired ? PASSWORD_PATH : target, { replace: true });
     } catch (err) {
       const locked = err instanceof ProblemError && err.status === 423;
       setError({ text: problemDetail(err), locked });

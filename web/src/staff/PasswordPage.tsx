@@ -6,7 +6,7 @@ import { useNavigate } from 'react-router';
 import { post } from '../api/client.ts';
 import { useT } from '../i18n/index.ts';
 import { showProblemOnForm } from './forms.ts';
-import { ME_KEY, setSignOutNotice } from './session.ts';
+import { ME_KEY, setSignOutNotice, useMe } from './session.ts';
 
 interface PasswordForm {
   currentPassword: string;
@@ -21,6 +21,7 @@ export default function PasswordPage() {
   const [busy, setBusy] = useState(false);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const { data: me } = useMe();
 
   async function submit(values: PasswordForm) {
     setBusy(true);
@@ -40,6 +41,16 @@ export default function PasswordPage() {
   return (
     <div className="page page-narrow">
       <Typography.Title level={2}>{t('password.title')}</Typography.Title>
+      {me?.passwordExpired && (
+        <Alert
+          type="error" showIcon role="alert" className="form-alert" data-testid="password-expired"
+          title={t('password.expiredTitle')}
+          description={t('password.expiredText', { days: me.passwordChangedDaysAgo, max: me.passwordMaxAgeDays })}
+        />
+      )}
+      {me && !me.passwordExpired && me.passwordExpiresInDays !== null && (
+        <Alert type="warning" showIcon className="form-alert" data-testid="password-expiring" title={t('password.expiresSoon', { days: me.passwordExpiresInDays })} />
+      )}
       <Card>
         <Typography.Paragraph type="secondary">{t('password.rules')}</Typography.Paragraph>
         {error && <Alert type="error" showIcon title={error} className="form-alert" role="alert" />}

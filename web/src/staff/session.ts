@@ -6,12 +6,35 @@ import type { Actor } from '../api/types.ts';
 
 export const ME_KEY = ['me'] as const;
 
+/** A unit the person works at now (GET /api/auth/me). */
+export interface MyUnit {
+  id: string;
+  name: string;
+  kind: 'acceptance_desk' | 'handling_window' | 'handling_room' | 'village_room';
+  department: string | null;
+  post: 'A' | 'B' | null;
+  org: { id: string; code: string; name: string; level: string };
+}
+
+/** GET /api/auth/me and the sign-in answer: the person, their units, and their password's age. */
+export interface SessionActor extends Actor {
+  units: MyUnit[];
+  /** Past its maximum age: every API but me, password change and sign-out answers 403 PASSWORD_EXPIRED. */
+  passwordExpired: boolean;
+  passwordChangedDaysAgo: number;
+  /** Days left when it expires within 7 days; otherwise null. */
+  passwordExpiresInDays: number | null;
+  passwordMaxAgeDays: number;
+}
+
+export const PASSWORD_PATH = '/account/password';
+
 export function useMe() {
   return useQuery({
     queryKey: ME_KEY,
     queryFn: async () => {
       try {
-        return await get<Actor>('/api/auth/me', { quiet401: true });
+        return await get<SessionActor>('/api/auth/me', { quiet401: true });
       } catch (err) {
         if (err instanceof ProblemError && err.status === 401) return null;
         throw err;
