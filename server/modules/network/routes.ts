@@ -9,6 +9,7 @@ import {
   presentBoard, presentDepartment, presentRota, presentUnit, presentWindow, RotaView, UnitKindName, UnitView, WindowViewSchema,
 } from './presenter.ts';
 import * as service from './service.ts';
+import { registerPublicOrgsRoute } from './public-orgs.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -251,6 +252,7 @@ export function registerNetworkRoutes(app: App, ctx: AppContext): void {
   }, async (request) => presentRota(await service.setRota(ctx, signedIn(request), request.params.id, request.body)));
 
   // ---- public (no sign-in) ----
+  registerPublicOrgsRoute(app, ctx);
   app.get('/api/public/orgs/:code/board', {
     config: { public: true },
     schema: {

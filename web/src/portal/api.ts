@@ -1,4 +1,4 @@
-// The public API the portal reads (no sign-in): catalog search, service guides, center boards.
+// The public API the portal reads (no sign-in): catalog search, service guides, the list of centers, center boards.
 // Shapes follow server/modules/catalog/routes.ts (PublicItemView, PublicGuideView) and
 // server/modules/network/presenter.ts (BoardView).
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -92,6 +92,30 @@ export function useBoard(code: string) {
     queryFn: () => get<Board>(`/api/public/orgs/${encodeURIComponent(code)}/board`),
     retry: false,
     refetchInterval: 60_000,
+  });
+}
+
+/** GET /api/public/orgs: a service center as the public sees it (no staff data). */
+export interface Center {
+  code: string;
+  name: string;
+  level: string;
+  levelLabel: string;
+  kind: 'center' | 'village_room';
+  parentCode: string | null;
+  parentName: string | null;
+  address: string | null;
+  openingHours: string | null;
+  phone: string | null;
+  boardUrl: string;
+}
+
+export function useCenters() {
+  return useQuery({
+    queryKey: ['portal', 'centers'],
+    queryFn: ({ signal }) => get<{ items: Center[] }>('/api/public/orgs', { signal }),
+    staleTime: 300_000,
+    retry: false,
   });
 }
 
