@@ -26,6 +26,8 @@ export function useLiveSupervision(orgId: string | undefined) {
     let attempt = 0;
     let retry: ReturnType<typeof setTimeout> | null = null;
     let lastAt = Date.now();
+    const openedAt = Date.now();
+    const known = new Set<string>();
 
     const merge = (incoming: Signal[]) => setSignals((list) => {
       const seen = new Set(list.map((s) => s.id));
@@ -55,6 +57,7 @@ export function useLiveSupervision(orgId: string | undefined) {
         setLastEventAt(new Date());
         setLink('live');
         const s = JSON.parse((e as MessageEvent<string>).data) as SupervisionSummary;
+        for (const x of s.newest) known.add(x.id);
         setSummary(s);
         merge(s.newest);
       });
@@ -63,6 +66,10 @@ export function useLiveSupervision(orgId: string | undefined) {
         setLastEventAt(new Date());
         const s = JSON.parse((e as MessageEvent<string>).data) as Signal;
         merge([s]);
+        // The server's poller may also replay signals raised shortly before this screen connected:
+        // they join the list but only those raised since then flash as new.
+        if (known.has(s.id) || Date.parse(s.raisedAt) < openedAt - 5_000) return;
+        known.add(s.id);
         setFresh((f) => new Set(f).add(s.id));
         setTimeout(() => setFresh((f) => {
           const next = new Set(f);
