@@ -336,7 +336,10 @@ describe(`batches: 定期报送 between a village room and its township desk (${
     assertProblem(await t.send('GET', '/api/batches', null), 401);
     const filtered = (await t.send('GET', `/api/batches?kind=return&villageId=${village}`, 'dhs_shouli_1')).json();
     assert.ok(filtered.items.every((x: Json) => x.kind === 'return' && x.village.id === village));
-    assert.deepEqual((await t.send('GET', '/api/batches', 'admin')).json(), { total: 0, page: 1, pageSize: 20, items: [] });
+    assert.deepEqual((await t.send('GET', '/api/batches', 'admin')).json(), {
+      total: 0, page: 1, pageSize: 20, items: [],
+      counts: { all: 0, byState: { draft: 0, sent: 0, checked: 0, cancelled: 0 }, byKind: { outgoing: 0, return: 0 } },
+    });
   });
 
   it('brings results back in a return batch: replied down to the village room at once, signed by the cadre, handed over to each villager', async () => {

@@ -149,6 +149,13 @@ export async function countBatches(db: Runner, f: BatchFilter): Promise<number> 
   return Number(row.n);
 }
 
+/** Batches per kind and state under the same scope and village, whatever the kind and state filters (the list's tab badges). */
+export async function countBatchesByKindAndState(db: Runner, f: BatchFilter): Promise<{ kind: BatchKind; state: BatchState; n: number }[]> {
+  const { kind: _kind, state: _state, ...scope } = f;
+  const rows = await filtered(db, scope).select(['kind', 'state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['kind', 'state']).execute();
+  return rows.map((r) => ({ kind: r.kind, state: r.state, n: Number(r.n) }));
+}
+
 export async function listBatches(db: Runner, f: BatchFilter, page: { limit: number; offset: number }): Promise<BatchTable[]> {
   return filtered(db, f).selectAll().orderBy('created_at', 'desc').orderBy('number', 'desc').limit(page.limit).offset(page.offset).execute();
 }

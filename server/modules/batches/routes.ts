@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
-import type { BatchKind } from '../../db/schema.ts';
+import type { BatchKind, BatchState } from '../../db/schema.ts';
 import { withProblems } from '../../http/problem.ts';
 import { signedIn } from '../../http/session.ts';
 import type { App } from '../../http/types.ts';
@@ -10,7 +10,7 @@ import {
   BatchKindName, BatchListView, BatchStateName, BatchView, CandidatesView, presentBatch, presentBatchList, presentCandidates,
 } from './presenter.ts';
 import {
-  MAX_BATCH_CASES, batchCandidates, cancelBatch, checkBatch, createBatch, deliverBatchCase, getBatch, listBatches, manifestOf,
+  BATCH_KIND_LABELS, BATCH_STATE_LABELS, MAX_BATCH_CASES, batchCandidates, cancelBatch, checkBatch, createBatch, deliverBatchCase, getBatch, listBatches, manifestOf,
   receiveBatchCase, sendBatch, type BatchDetail,
 } from './service.ts';
 
@@ -22,6 +22,29 @@ const IdempotencyHeaders = Type.Object({
 const Opinion = Type.Optional(Type.String({ maxLength: 2000, description: '意见' }));
 const Version = Type.Integer({ minimum: 0, description: '读取时的批次版本号；已被他人处理时返回 409' });
 
+const STATES = Object.keys(BATCH_STATE_LABELS) as BatchState[];
+const KINDS = Object.keys(BATCH_KIND_LABELS) as BatchKind[];
+
+/** The list's tab badges: per state (within the kind asked for) and per kind (within the state asked for), whatever the page. */
+const BatchCounts = Type.Object({
+  all: Type.Integer({ description: '本人可见的批次总数（只按村筛选）' }),
+  byState: Type.Object(Object.fromEntries(STATES.map((s) => [s, Type.Integer({ description: BATCH_STATE_LABELS[s] })])) as Record<BatchState, ReturnType<typeof Type.Integer>>),
+  byKind: Type.Object(Object.fromEntries(KINDS.map((k) => [k, Type.Integer({ description: BATCH_KIND_LABELS[k] })])) as Record<BatchKind, ReturnType<typeof Type.Integer>>),
+}, { description: '各状态、各类别的批次数（标签上的数字）' });
+const BatchListWithCounts = Type.Object({ ...BatchListView.properties, counts: BatchCounts });
+
+function countsOf(rows: { kind: BatchKind; state: BatchState; n: number }[], q: { kind?: BatchKind; state?: BatchState }) {
+  const byState = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<BatchState, number>;
+  const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<BatchKind, number>;
+  let all = 0;
+  for (const r of rows) {
+    all += r.n;
+    if (!q.kind || r.kind === q.kind) byState[r.state] += r.n;
+    if (!q.state || r.state === q.state) byKind[r.kind] += r.n;
+  }
+  return { all, byState, byKind };
+}
+
 export function registerBatchRoutes(app: App, ctx: AppContext): void {
   app.get('/api/batches', {
     schema: {
@@ -32,12 +55,13 @@ export function registerBatchRoutes(app: App, ctx: AppContext): void {
         page: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$' })),
         pageSize: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|100)$' })),
       }, { additionalProperties: false }),
-      response: withProblems({ 200: BatchListView }),
+      response: withProblems({ 200: BatchListWithCounts }),
     },
   }, async (request) => {
     const { page, pageSize, ...filters } = request.query;
     const q = { ...filters, page: Number(page ?? 1), pageSize: Number(pageSize ?? 20) };
-    return presentBatchList(await listBatches(ctx, signedIn(request), q), q.page, q.pageSize);
+    const list = await listBatches(ctx, signedIn(request), q);
+    return { ...presentBatchList(list, q.page, q.pageSize), counts: countsOf(list.byKindAndState, q) };
   });
 
   app.get('/api/batches/candidates', {

@@ -186,16 +186,17 @@ export async function listBatches(ctx: AppContext, meta: Meta, q: BatchListQuery
     ...(q.villageId ? { villageId: q.villageId } : {}),
   };
   const none = filter.villageOrgIds.length + filter.townshipOrgIds.length + filter.managerPaths.length === 0;
-  if (none) return { total: 0, rows: [], missing: new Map<string, number>(), orgs: new Map() };
-  const [total, rows] = await Promise.all([
+  if (none) return { total: 0, rows: [], missing: new Map<string, number>(), orgs: new Map(), byKindAndState: [] };
+  const [total, rows, byKindAndState] = await Promise.all([
     repo.countBatches(ctx.db, filter),
     repo.listBatches(ctx.db, filter, { limit: q.pageSize, offset: (q.page - 1) * q.pageSize }),
+    repo.countBatchesByKindAndState(ctx.db, filter),
   ]);
   const [missing, orgs] = await Promise.all([
     repo.missingCounts(ctx.db, rows.map((r) => r.id)),
     repo.orgsById(ctx.db, rows.flatMap((r) => [r.village_org_id, r.township_org_id])),
   ]);
-  return { total, rows, missing, orgs };
+  return { total, rows, missing, orgs, byKindAndState };
 }
 
 // ---- where a batch runs: the village, its room, the township desk ----

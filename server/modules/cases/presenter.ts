@@ -131,6 +131,7 @@ export const DetailView = Type.Object({
   ending: Nullable(Type.Object({ kind: Type.String(), reason: Nullable(Type.String()), ground: Nullable(Type.String()), referTo: Nullable(Type.String()), at: Type.String() })),
   allowedActions: Type.Array(Type.Object({ action: Type.String(), label: Type.String(), url: Type.String() })),
   suggestedTransfer: Nullable(UnitRefView),
+  transferTargets: Type.Array(UnitRefView, { description: '转办时可选的接收单位（服务器按流程核对过），推荐的在最前；不能转办时为空' }),
   notices: Type.Array(Type.Object({ kind: Type.String(), title: Type.String(), url: Type.String() })),
   events: Type.Array(EventView),
 });
@@ -166,7 +167,7 @@ function stagesOf(s: CaseSnapshot, d: CaseDetail) {
   });
 }
 
-export function presentDetail(d: CaseDetail) {
+export function presentDetail(d: CaseDetail, transferTargets: repo.UnitInfo[] = []) {
   const { row: r, snapshot: s, units, names } = d;
   return {
     id: r.id, number: r.number, lookupCode: r.lookup_code, version: r.version,
@@ -193,6 +194,7 @@ export function presentDetail(d: CaseDetail) {
     ending: s.ending,
     allowedActions: d.allowedActions.map((a) => ({ action: a, label: CASE_ACTION_LABELS[a], url: `/api/cases/${r.id}/${a}` })),
     suggestedTransfer: d.suggestedTransfer ? presentUnitRef(d.suggestedTransfer) : null,
+    transferTargets: transferTargets.map((u) => presentUnitRef(u)!),
     notices: d.notices.map((k) => ({ kind: k, title: NOTICE_TITLES[k], url: `/api/cases/${r.id}/notices/${k}` })),
     events: d.events.map(presentEvent),
   };

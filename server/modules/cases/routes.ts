@@ -7,6 +7,7 @@ import { metaOf, signedIn } from '../../http/session.ts';
 import type { App } from '../../http/types.ts';
 import { respondOnce, schedulePurge } from './idempotency.ts';
 import { NOTICE_TITLES, renderNotice } from './notices.ts';
+import { transferTargets } from './transfer-targets.ts';
 import {
   ChannelName, DeliveryName, DetailView, ListView, ProcedureName, PublicView, RefusalGroundName, StateName, WriteView,
   presentDetail, presentList, presentPublic, presentWrite,
@@ -140,7 +141,11 @@ export function registerCaseRoutes(app: App, ctx: AppContext): void {
       tags: ['cases'], summary: '办件详情：进度、期限、全部办理记录、本人此刻可做的操作',
       params: IdParams, response: withProblems({ 200: DetailView }),
     },
-  }, async (request) => presentDetail(await getCase(ctx, signedIn(request), request.params.id)));
+  }, async (request) => {
+    const d = await getCase(ctx, signedIn(request), request.params.id);
+    const targets = d.allowedActions.includes('transfer') ? await transferTargets(ctx, d.snapshot, d.suggestedTransfer) : [];
+    return presentDetail(d, targets);
+  });
 
   for (const action of CASE_ACTION_TYPES) {
     app.post(`/api/cases/:id/${action}`, {

@@ -10,7 +10,7 @@ import { usePrefs } from '../prefs/prefs.ts';
 import { isConflict, newIdempotencyKey } from './api.ts';
 import {
   batchCaseStep, batchStep, createBatch, manifestUrl, useBatch, useBatchCandidates, useBatches, useRefreshBatches,
-  type Batch, type BatchCaseLine, type BatchKind, type BatchSummary,
+  type Batch, type BatchCaseLine, type BatchKind, type BatchState, type BatchSummary,
 } from './batches.ts';
 import { codeLabel, formatDateTime, stateLabel } from './format.ts';
 import type { CaseState } from './types.ts';
@@ -22,10 +22,10 @@ interface Base {
   caseHref: (id: string) => string;
 }
 
-export function BatchList({ base, kinds, newKind, villageId }: Base & { kinds: BatchKind[]; newKind: BatchKind | null; villageId?: string }) {
+export function BatchList({ base, kinds, newKind, villageId, state, tabs }: Base & { kinds: BatchKind[]; newKind: BatchKind | null; villageId?: string; state?: BatchState; tabs?: React.ReactNode }) {
   const t = useT();
   const { lang } = usePrefs();
-  const list = useBatches({ villageId });
+  const list = useBatches({ villageId, state });
   const items = (list.data?.items ?? []).filter((b) => kinds.includes(b.kind));
   return (
     <section className="pl-section" aria-labelledby="batches-title" data-testid="batch-list">
@@ -34,6 +34,7 @@ export function BatchList({ base, kinds, newKind, villageId }: Base & { kinds: B
         {newKind && <Link className="wb-btn wb-btn-primary" to={`${base}/new?kind=${newKind}${villageId ? `&villageId=${villageId}` : ''}`} data-testid="batch-new">{t(newKind === 'outgoing' ? 'batch.newOutgoing' : 'batch.newReturn')}</Link>}
       </div>
       <p className="wb-hint">{t('batch.intro')}</p>
+      {tabs}
       {list.error && <p className="wb-error" role="alert">{problemDetail(list.error)}</p>}
       {list.isPending && <p className="wb-hint">{t('common.loading')}</p>}
       {list.data && items.length === 0 && <p className="wb-hint">{t('batch.none')}</p>}

@@ -20,6 +20,13 @@ interface PersonRef {
   name: string;
 }
 
+/** GET /api/batches counts: per state (within the kind asked for) and per kind (within the state asked for). */
+export interface BatchCounts {
+  all: number;
+  byState: Record<BatchState, number>;
+  byKind: Record<BatchKind, number>;
+}
+
 export interface BatchSummary {
   id: string;
   number: string;
@@ -89,7 +96,7 @@ export function useBatches(filter: { kind?: BatchKind; state?: BatchState; villa
   for (const [k, v] of Object.entries(filter)) if (v) params.set(k, v);
   return useQuery({
     queryKey: [...BATCHES_KEY, 'list', params.toString()],
-    queryFn: ({ signal }) => get<{ total: number; items: BatchSummary[] }>(`/api/batches?${params}`, { signal }),
+    queryFn: ({ signal }) => get<{ total: number; items: BatchSummary[]; counts?: BatchCounts }>(`/api/batches?${params}`, { signal }),
     enabled,
     retry: false,
   });

@@ -137,6 +137,8 @@ export interface CaseDetail {
   ending: { kind: 'refused' | 'withdrawn'; reason: string | null; ground: RefusalGround | null; referTo: string | null; at: string } | null;
   allowedActions: AllowedAction[];
   suggestedTransfer: UnitRef | null;
+  /** The units the holder may transfer to now (checked by the server), the suggested one first; empty when no transfer. */
+  transferTargets?: UnitRef[];
   notices: { kind: NoticeKind; title: string; url: string }[];
   events: CaseEvent[];
 }

@@ -704,6 +704,7 @@ export const en: Record<MessageKey, string> = {
   'case.ev.attachments': 'attachments: {list}',
 
   'batch.title': 'Village batches',
+  'batch.tabAll': 'All',
   'batch.intro': 'Village rooms send accepted cases to the township desk in batches (within 3 working days); the desk signs for each case; finished cases come back in batches and the cadre hands them over.',
   'batch.none': 'No batches yet',
   'batch.newOutgoing': 'New batch to the township',

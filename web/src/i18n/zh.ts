@@ -702,6 +702,7 @@ export const zh = {
   'case.ev.attachments': '附件：{list}',
 
   'batch.title': '定期报送批次',
+  'batch.tabAll': '全部',
   'batch.intro': '村便民服务室把受理的件按批次报送乡镇咨询受理部（3 个工作日内），乡镇逐件签收；办结的件按批次回送本村，由村干部送达群众。',
   'batch.none': '还没有批次',
   'batch.newOutgoing': '新建报送批次',

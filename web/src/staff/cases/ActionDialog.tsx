@@ -278,19 +278,33 @@ function Fields({ c, action, ground, outcome, method }: { c: CaseDetail; action:
   }
 }
 
-/** The suggested receiver first, then the units of the holder's org that handle the current stage. */
+/**
+ * The units the server says the holder may transfer to now (transferTargets, suggested first); an older
+ * server without them: the suggested receiver, then the units of the holder's org that handle the stage.
+ */
 function TransferField({ c }: { c: CaseDetail }) {
   const t = useT();
-  const units = useUnitsOfOrg(c.currentUnit.orgId || undefined);
+  const fromServer = c.transferTargets !== undefined;
+  const units = useUnitsOfOrg(fromServer ? undefined : c.currentUnit.orgId || undefined);
   const stage = c.stages[c.stageIndex];
-  const options = useMemo(() => transferOptions(c, units.data ?? []), [c, units.data]);
+  const options = useMemo(() => (fromServer ? serverTransferOptions(c) : transferOptions(c, units.data ?? [])), [c, fromServer, units.data]);
   return (
     <Form.Item name="to" label={t('case.field.to')} rules={[{ required: true, message: t('common.required') }]}
       extra={stage ? t('case.transferHint', { stage: stage.name, who: stage.handlers.filter((h) => !h.done).map((h) => handlerName(t, h.department, h.level)).join('、') }) : undefined}>
-      <Select autoFocus showSearch optionFilterProp="label" loading={units.isPending} data-testid="transfer-target"
+      <Select autoFocus showSearch optionFilterProp="label" loading={!fromServer && units.isPending} data-testid="transfer-target"
         options={options.map((o) => ({ value: o.id, label: o.suggested ? `${o.name}（${t('case.suggested')}）` : o.handles ? `${o.name}（${t('case.handlesStage')}）` : o.name }))} />
     </Form.Item>
   );
+}
+
+/** transferTargets as options: the suggested one marked, and the windows and rooms that handle the current stage. */
+export function serverTransferOptions(c: CaseDetail) {
+  // The server lists a window or room only when it handles the current stage.
+  const handling = new Set(['handling_window', 'handling_room']);
+  return (c.transferTargets ?? []).map((u) => ({
+    id: u.id, name: u.name, suggested: u.id === c.suggestedTransfer?.id,
+    handles: handling.has(u.kind) && u.id !== c.suggestedTransfer?.id,
+  }));
 }
 
 export function transferOptions(c: CaseDetail, units: UnitRow[]) {
