@@ -136,7 +136,7 @@ export interface Figures extends Measures {
   /** workingDays ÷ finished, working days. */
   avgWorkingDays: number | null;
   overdueNow: number;
-  /** Open signals raised in the period, by colour; null where the supervision tables are not there. */
+  /** Signals (not revoked) raised in the period on the cases counted, by colour; null on month rows (counted in the total only). */
   signals: { warning: number; yellow: number; red: number } | null;
 }
 

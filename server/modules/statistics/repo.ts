@@ -198,6 +198,29 @@ export async function overdueRows(db: Runner, now: string, f: StatFilter, group:
   return (await overdueQuery(db, now, f, group).execute(db)).rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
 
+export interface SignalRow { g: string | null; org_path: string | null; channel: string; level: string; n: number }
+
+/**
+ * Supervision signals raised in [from, to) on cases that match the filter (the case's accepting org,
+ * unit, item and channel), by colour; revoked ones do not count. Through the signals' raised_at index.
+ */
+export function signalQuery(db: Runner, from: string, to: string, f: StatFilter, group: GroupColumn) {
+  const g = { org: sql`cases.accepting_org_id`, unit: sql`cases.accepting_unit_id`, item: sql`cases.item_id`, channel: sql`cases.channel`, period: sql`null` }[group];
+  const path = group === 'org' ? sql`cases.accepting_org_path` : sql`null`;
+  const caseCols: Cols = {
+    path: 'cases.accepting_org_path', org: 'cases.accepting_org_id', unit: 'cases.accepting_unit_id', item: 'cases.item_id', channel: 'cases.channel',
+  };
+  return sql<SignalRow>`select ${g} as g, ${path} as org_path, cases.channel as channel, signals.level as level, count(*) as n
+    from signals inner join cases on cases.id = signals.case_id
+    where signals.raised_at >= ${from} and signals.raised_at < ${to} and signals.status <> 'revoked'
+      ${and(filterSql(db, f, caseCols, false))}
+    group by ${g}, ${group === 'org' ? sql`cases.accepting_org_path, ` : sql``}cases.channel, signals.level`;
+}
+
+export async function signalRows(db: Runner, from: string, to: string, f: StatFilter, group: GroupColumn): Promise<SignalRow[]> {
+  return (await signalQuery(db, from, to, f, group).execute(db)).rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
 // ---- look-ups ----
 
 export async function findOrg(db: Runner, id: string) {
@@ -250,12 +273,4 @@ export async function findItem(db: Runner, id: string) {
 export async function itemsByIds(db: Runner, ids: string[]) {
   if (ids.length === 0) return [];
   return db.selectFrom('catalog_items').select(['id', 'code', 'name', 'proxy_category']).where('id', 'in', ids).execute();
-}
-
-/** Does the supervision module's signals table exist yet (migration 0006)? */
-export async function hasSignals(db: Runner): Promise<boolean> {
-  const q = engineOf(db) === 'postgres'
-    ? sql<{ n: number }>`select count(*) as n from information_schema.tables where table_name = 'signals'`
-    : sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'signals'`;
-  return Number((await q.execute(db)).rows[0]?.n ?? 0) > 0;
 }

@@ -24,7 +24,7 @@ const Figures = {
   onTimeRate: Nullable(Type.Number({ description: '按时办结率（%）= 按时办结件数 ÷ 办结件数' })),
   avgWorkingDays: Nullable(Type.Number({ description: '平均办理用时（工作日）= 办理用时合计 ÷ 办结件数' })),
   overdueNow: Type.Integer({ description: '当前超期在办件数（此刻，不随期间变化）' }),
-  signals: Nullable(Type.Object({ warning: Type.Integer(), yellow: Type.Integer(), red: Type.Integer() }, { description: '预警、黄牌、红牌数（监察模块上线后提供）' })),
+  signals: Nullable(Type.Object({ warning: Type.Integer(), yellow: Type.Integer(), red: Type.Integer() }, { description: '统计期间内对这些办件发出的预警、黄牌、红牌数（不含已撤销的）；按月分组的各行为 null，只计入合计' })),
 };
 
 const StatisticsView = Type.Object({

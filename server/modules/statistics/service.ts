@@ -12,7 +12,7 @@ import { inTransaction } from '../../db/transaction.ts';
 import { isCalendarDate } from '../../domain/calendar.ts';
 import { scopeOf } from '../../domain/roles.ts';
 import {
-  addMeasures, checkFilters, datesBetween, emptyMeasures, figuresOf, measuresOf, monthDates, monthOf, planPeriod, periodLabel,
+  addMeasures, checkFilters, dayBounds, datesBetween, emptyMeasures, figuresOf, measuresOf, monthDates, monthOf, planPeriod, periodLabel,
   recentDays, shanghaiDate, STAT_CHANNEL_LABELS, STAT_CHANNELS, MAX_PERIOD_DAYS, daysIn, GROUP_BY_LABELS,
   type Figures, type GroupBy, type Measures, type StoredMeasures,
 } from '../../domain/statistics.ts';
@@ -116,7 +116,13 @@ async function resolve(ctx: AppContext, meta: Meta, q: StatisticsQuery): Promise
   return { org, ownOnly, filter, labels };
 }
 
-type Cell = { measures: Measures; overdue: number; orgPath: string | null };
+type SignalCounts = NonNullable<Figures['signals']>;
+type Cell = { measures: Measures; overdue: number; signals: SignalCounts; orgPath: string | null };
+
+const noSignals = (): SignalCounts => ({ warning: 0, yellow: 0, red: 0 });
+const addSignal = (into: SignalCounts, level: string, n: number) => {
+  if (level === 'warning' || level === 'yellow' || level === 'red') into[level] += n;
+};
 
 export async function statistics(ctx: AppContext, meta: Meta, q: StatisticsQuery): Promise<StatisticsReport> {
   const { org, ownOnly, filter, labels } = await resolve(ctx, meta, q);
@@ -136,15 +142,16 @@ export async function statistics(ctx: AppContext, meta: Meta, q: StatisticsQuery
   const cells = new Map<string, Cell>();
   const cell = (g: string, orgPath: string | null) => {
     let c = cells.get(g);
-    if (!c) cells.set(g, (c = { measures: emptyMeasures(), overdue: 0, orgPath }));
+    if (!c) cells.set(g, (c = { measures: emptyMeasures(), overdue: 0, signals: noSignals(), orgPath }));
     return c;
   };
   const addStored = (g: string, orgPath: string | null, channel: string, m: StoredMeasures) => addMeasures(cell(g, orgPath).measures, measuresOf(m, channel));
 
-  const [monthRows, dayRows, overdue] = await Promise.all([
+  const [monthRows, dayRows, overdue, signals] = await Promise.all([
     repo.summaryRows(ctx.db, itemLevel ? 'stat_month' : 'stat_month_unit', plan.months, filter, column),
     repo.summaryRows(ctx.db, 'stat_day', plan.days, filter, column),
     repo.overdueRows(ctx.db, now.toISOString(), filter, column === 'period' ? 'channel' : column),
+    repo.signalRows(ctx.db, dayBounds(from).from, dayBounds(to).to, filter, column === 'period' ? 'channel' : column),
   ]);
   for (const r of [...monthRows, ...dayRows]) addStored(String(r.g), r.org_path, r.channel, r);
   const cache = new CalendarCache(ctx);
@@ -158,6 +165,12 @@ export async function statistics(ctx: AppContext, meta: Meta, q: StatisticsQuery
   for (const r of overdue) {
     overdueTotal += r.n;
     if (column !== 'period') cell(String(r.g), r.org_path).overdue += r.n;
+  }
+  // Like "overdue now", signals are counted in the total but not spread over months.
+  const signalTotal = noSignals();
+  for (const r of signals) {
+    addSignal(signalTotal, r.level, r.n);
+    if (column !== 'period') addSignal(cell(String(r.g), r.org_path).signals, r.level, r.n);
   }
 
   const rows = await groupRows(ctx, org, groupBy, cells, from, to);
@@ -173,7 +186,7 @@ export async function statistics(ctx: AppContext, meta: Meta, q: StatisticsQuery
     filters: labels,
     ownOnly,
     rows,
-    total: figuresOf(total, overdueTotal, null),
+    total: figuresOf(total, overdueTotal, signalTotal),
     source: { months: plan.months, days: plan.days.length, live: plan.live },
     generatedAt: now.toISOString(),
   };
@@ -184,11 +197,13 @@ async function groupRows(ctx: AppContext, org: Resolved['org'], groupBy: GroupBy
   const row = (key: string, label: string, code: string | null, cs: Cell[], extra: Partial<StatRow> = {}): StatRow => {
     const m = emptyMeasures();
     let overdue = 0;
+    const signals = noSignals();
     for (const c of cs) {
       addMeasures(m, c.measures);
       overdue += c.overdue;
+      for (const level of ['warning', 'yellow', 'red'] as const) signals[level] += c.signals[level];
     }
-    return { key, label, code, ...figuresOf(m, overdue, null), ...extra };
+    return { key, label, code, ...figuresOf(m, overdue, groupBy === 'month' ? null : signals), ...extra };
   };
   switch (groupBy) {
     case 'channel':

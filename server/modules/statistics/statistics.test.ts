@@ -210,6 +210,39 @@ describe(`statistics: the seed's half-year table, by channel, org, month and ite
     assert.equal(item.filters.channel, '代办');
   });
 
+  it('counts supervision signals by colour on the cases it counts: raised in the period, not revoked, by channel', async () => {
+    const n = (c: SyntheticCase) => all.indexOf(c);
+    const counter = all.filter((c) => c.channel === 'counter' && c.state === 'finished').slice(0, 3);
+    const proxy = all.filter((c) => c.channel === 'proxy' && c.state === 'finished').slice(0, 2);
+    const signal = (c: SyntheticCase, rule: string, level: string, raisedAt: string, status = 'open') => ({
+      id: `sig-${n(c)}-${rule}`, case_id: `h1-${n(c)}`, case_number: `h1-${n(c)}`, item_name: '合成办件', stage_index: -1, stage_name: null,
+      rule, level, rule_org_id: null, rule_version: 1, basis: '测试', deadline_at: null,
+      unit_id: c.unitId, unit_name: '测试单位', org_id: c.orgId, org_path: c.orgPath, responsible_user_id: null, head_user_id: null,
+      raised_at: raisedAt, feedback_due_at: raisedAt, status, appealed: 0, closed_at: null, updated_at: raisedAt, version: 1,
+    });
+    await t.ctx.db.insertInto('signals').values([
+      signal(counter[0]!, 'case_due_soon', 'warning', '2026-03-02T01:00:00.000Z'),
+      signal(counter[1]!, 'case_overdue', 'red', '2026-03-03T01:00:00.000Z'),
+      signal(counter[2]!, 'stage_overdue', 'yellow', '2026-03-04T01:00:00.000Z', 'revoked'),
+      signal(proxy[0]!, 'stage_overdue', 'yellow', '2026-04-01T01:00:00.000Z'),
+      // 30 June 23:30 in Shanghai is inside the half year; 1 July 00:30 is not.
+      signal(proxy[1]!, 'case_overdue', 'red', '2026-06-30T15:30:00.000Z', 'closed'),
+      signal(proxy[1]!, 'no_reason', 'red', '2026-06-30T16:30:00.000Z'),
+    ] as never).execute();
+    const r = (await get('dhs_zhuren', h1())).json();
+    assert.deepEqual(r.total.signals, { warning: 1, yellow: 1, red: 2 });
+    assert.deepEqual(r.rows.map((x: Json) => [x.label, x.signals]), [
+      ['窗口受理', { warning: 1, yellow: 0, red: 1 }],
+      ['村便民服务室受理', { warning: 0, yellow: 0, red: 0 }],
+      ['代办', { warning: 0, yellow: 1, red: 1 }],
+      ['网上申请', { warning: 0, yellow: 0, red: 0 }],
+    ]);
+    const byMonth = (await get('dhs_zhuren', h1('&groupBy=month'))).json();
+    assert.deepEqual(byMonth.total.signals, { warning: 1, yellow: 1, red: 2 });
+    assert.ok(byMonth.rows.every((x: Json) => x.signals === null));
+    assert.deepEqual((await get('dhs_zhuren', h1('&channel=proxy'))).json().total.signals, { warning: 0, yellow: 1, red: 1 });
+  });
+
   it('refuses bad filters with 422, a pointer and a Chinese sentence; unknown parameters 400', async () => {
     assertProblem(await get('lingdao', `from=2026-01-01&to=2026-06-30`), 422, [{ pointer: '#/query/orgId', code: 'REQUIRED' }]);
     assertProblem(await get('lingdao', `orgId=${town.id}&from=2026-02-30&to=2026-06-30`), 422, [{ pointer: '#/query/from', code: 'DATE' }]);
