@@ -1,10 +1,13 @@
 // One service item: every element of the chosen version (the eight disclosures and the national item
-// elements), its versions, and publishing a draft.
+// elements), its versions, publishing a draft, and the editor (save a new draft version, or save and
+// publish). /admin/catalog/new?ownerOrgId=… opens the editor for a new item.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, List, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { get, post, problemDetail } from '../../api/client.ts';
+import { useMe } from '../session.ts';
+import { CatalogItemEditor, EMPTY_ITEM } from './CatalogItemEditor.tsx';
 import { useT, type MessageKey } from '../../i18n/index.ts';
 import { standardDepartment } from '../../../../server/domain/departments.ts';
 import type { ItemDetail, ItemElements, VersionView } from './catalog-types.ts';
@@ -12,8 +15,42 @@ import type { ItemDetail, ItemElements, VersionView } from './catalog-types.ts';
 const departmentName = (code: string) => standardDepartment(code)?.name ?? code;
 
 export default function CatalogItemPage() {
-  const t = useT();
   const { id = '' } = useParams();
+  return id === 'new' ? <NewItemPage /> : <ItemPage id={id} />;
+}
+
+/** A new item: the editor with empty elements; saved as the item's first version. */
+function NewItemPage() {
+  const t = useT();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [params] = useSearchParams();
+  const { data: me } = useMe();
+  const owner = params.get('ownerOrgId') ?? me?.orgId ?? '';
+  const [busy, setBusy] = useState(false);
+  async function save(elements: ItemElements, publish: boolean) {
+    setBusy(true);
+    try {
+      const d = await post<ItemDetail>(`/api/catalog/items?ownerOrgId=${encodeURIComponent(owner)}${publish ? '&publish=true' : ''}`, elements);
+      await queryClient.invalidateQueries({ queryKey: ['catalog'] });
+      message.success(t(publish ? 'catalog.publishedNow' : 'catalogEdit.saved', { v: 1 }));
+      navigate(`/admin/catalog/${encodeURIComponent(d.id)}`, { replace: true });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div className="page">
+      <p><Link to="/admin/catalog">← {t('catalog.title')}</Link></p>
+      <Typography.Title level={2}>{t('catalogEdit.newTitle')}</Typography.Title>
+      <CatalogItemEditor initial={EMPTY_ITEM} codeLocked={false} busy={busy} onSubmit={save} onCancel={() => navigate('/admin/catalog')} />
+    </div>
+  );
+}
+
+function ItemPage({ id }: { id: string }) {
+  const t = useT();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const item = useQuery({ queryKey: ['catalog', 'item', id], queryFn: () => get<ItemDetail>(`/api/catalog/items/${encodeURIComponent(id)}`) });
@@ -25,6 +62,28 @@ export default function CatalogItemPage() {
     enabled: !!item.data && chosen !== null && chosen !== item.data.latest.version,
   });
   const shown: VersionView | undefined = chosen === null || chosen === item.data?.latest.version ? item.data?.latest : version.data;
+  const [editing, setEditing] = useState(false);
+  const [saving, setSaving] = useState(false);
+
+  /** A new draft version based on the latest (409 if someone saved meanwhile); with `publish`, published at once. */
+  async function save(elements: ItemElements, publish: boolean) {
+    const latest = item.data!.latest.version;
+    setSaving(true);
+    try {
+      const v = await post<VersionView>(`/api/catalog/items/${encodeURIComponent(id)}/versions?basedOn=${latest}`, elements);
+      await queryClient.invalidateQueries({ queryKey: ['catalog'] });
+      if (publish) {
+        const d = await post<ItemDetail>(`/api/catalog/items/${encodeURIComponent(id)}/versions/${v.version}/publish`);
+        queryClient.setQueryData(['catalog', 'item', id], d);
+      }
+      await queryClient.refetchQueries({ queryKey: ['catalog', 'item', id], exact: true });
+      message.success(publish ? t('catalog.publishedNow') : t('catalogEdit.saved', { v: v.version }));
+      setChosen(null);
+      setEditing(false);
+    } finally {
+      setSaving(false);
+    }
+  }
   const publish = useMutation({
     mutationFn: (v: number) => post<ItemDetail>(`/api/catalog/items/${encodeURIComponent(id)}/versions/${v}/publish`),
     onSuccess: async (d) => {
@@ -57,9 +116,14 @@ export default function CatalogItemPage() {
             <Button type="primary" loading={publish.isPending}>{t('catalog.publish')}</Button>
           </Popconfirm>
         )}
+        {!editing && (
+          <Button onClick={() => setEditing(true)} data-testid="edit-item">{t('catalogEdit.edit', { v: shown.version })}</Button>
+        )}
         {d.publishedVersion !== null && <a href={`/portal/guide/${d.id}`} target="_blank" rel="noreferrer">{t('catalog.viewOnPortal')}</a>}
       </Space>
-      <Elements e={shown.elements} />
+      {editing
+        ? <CatalogItemEditor key={`${shown.version}`} initial={shown.elements} codeLocked busy={saving} onSubmit={save} onCancel={() => setEditing(false)} />
+        : <Elements e={shown.elements} />}
       <Card size="small" title={t('catalog.versions')} className="catalog-versions">
         <Table
           size="small"

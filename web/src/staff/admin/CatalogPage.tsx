@@ -1,11 +1,11 @@
 // The service catalog of one owner org (usually the county): search by name, code, pinyin or its
 // initials (db → 低保); filters; Excel export; Excel import with upload progress and every row error
 // in a table (nothing is imported when any row is wrong).
-import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Checkbox, Input, Modal, Progress, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
 import { useMemo, useRef, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { HANDLING_MODES, LIFE_EVENTS } from '../../../../server/domain/catalog.ts';
 import { download, get, ProblemError, problemDetail, upload, type FieldProblem } from '../../api/client.ts';
 import { useT, type MessageKey } from '../../i18n/index.ts';
@@ -22,6 +22,7 @@ export default function CatalogPage() {
   const orgs = useOrgs();
   const { message } = App.useApp();
   const [ownerOrgId, setOwnerOrgId] = useState<string | undefined>();
+  const navigate = useNavigate();
   const [q, setQ] = useState('');
   const [lifeEvent, setLifeEvent] = useState<string | undefined>();
   const [handlingMode, setHandlingMode] = useState<string | undefined>();
@@ -73,6 +74,10 @@ export default function CatalogPage() {
             options={Object.keys(HANDLING_MODES).map((k) => ({ value: k, label: t(`handlingMode.${k}` as MessageKey) }))} />
           <Select aria-label={t('catalog.status')} placeholder={t('catalog.status')} allowClear value={status} onChange={(v) => { setStatus(v); reset(); }} style={{ width: 150 }}
             options={(['published', 'draft', 'unpublished'] as const).map((k) => ({ value: k, label: t(`catalog.status.${k}` as MessageKey) }))} />
+          <Button type="primary" icon={<PlusOutlined />} data-testid="new-item"
+            onClick={() => navigate(`/admin/catalog/new${owner ? `?ownerOrgId=${encodeURIComponent(owner)}` : ''}`)}>
+            {t('catalogEdit.new')}
+          </Button>
           <Button icon={<DownloadOutlined />} onClick={exportExcel}>{t('catalog.export')}</Button>
           <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>{t('catalog.import')}</Button>
         </Space>
