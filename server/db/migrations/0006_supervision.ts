@@ -38,6 +38,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('next_at', ts, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('case_watch_next').on('case_watch').columns(['next_at', 'case_id']).execute();
+  // Cases open before supervision existed: due for a first look at the first sweep, which sets their moments.
+  const now = postgres ? sql`now()` : sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+  await sql`insert into case_watch (case_id, next_at)
+    select id, ${now} from cases where state in ('accepted', 'in_transfer', 'handling', 'suspended', 'decided', 'ready_for_delivery')`.execute(db);
 
   await db.schema.createTable('signals')
     .addColumn('id', 'text', (c) => c.primaryKey())
