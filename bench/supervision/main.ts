@@ -29,6 +29,7 @@ import { buildApp } from '../../server/app.ts';
 import type { AppContext } from '../../server/context.ts';
 import type { DatabaseTarget } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/index.ts';
+import { groupCommitOf } from '../../server/db/sqlite-group-commit.ts';
 import { migrateToLatest } from '../../server/db/migrations/index.ts';
 import { sweep } from '../../server/modules/supervision/sweep.ts';
 import { seedDemo } from '../../server/seed/demo.ts';
@@ -138,7 +139,16 @@ async function run(engine: string): Promise<void> {
       .where('w.next_at', '<=', upTo).orderBy('w.next_at').limit(limit);
     // Each timed phase starts after one small write transaction has committed (on SQLite the first
     // commit after the bulk load also pays the WAL checkpoint of the load; neither phase should).
-    const settle = () => db.transaction().execute((tx) => tx.updateTable('audit_head').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1).execute());
+    const settle = async () => {
+      await db.transaction().execute((tx) => tx.updateTable('audit_head').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1).execute());
+      // Start each timed phase with an empty WAL: otherwise the first commits pay for checkpointing the bulk load.
+      if (handle.sqlite) {
+        await groupCommitOf(db)?.flush();
+        handle.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      } else {
+        await sql`checkpoint`.execute(db);
+      }
+    };
     await settle();
     const selects: number[] = [];
     let selected = 0;
