@@ -208,14 +208,33 @@ export function buildCalendar(input: { years: readonly CalendarYear[]; localChan
 }
 
 // Local changes override the official arrangement; a year without official data is weekdays only.
-function working(cal: WorkCalendar, day: number): boolean {
-  const date = isoDate(day);
+function workingOn(cal: WorkCalendar, day: number, date: string): boolean {
   if (cal.localClosed.has(date)) return false;
   if (cal.localOpen.has(date)) return true;
   if (cal.offDates.has(date)) return false;
   if (cal.makeupDates.has(date)) return true;
   return !isWeekend(day);
 }
+
+// Deadlines walk the calendar day by day on every case action and every sweep: each calendar (immutable)
+// remembers what it answered per day number, so a walk costs a map lookup per day, not a date string.
+const WORKING = 1;
+const OFFICIAL_YEAR = 2;
+const dayFlagCache = new WeakMap<WorkCalendar, Map<number, number>>();
+
+function dayFlags(cal: WorkCalendar, day: number): number {
+  let flags = dayFlagCache.get(cal);
+  if (!flags) dayFlagCache.set(cal, (flags = new Map()));
+  let f = flags.get(day);
+  if (f === undefined) {
+    const date = isoDate(day);
+    f = (workingOn(cal, day, date) ? WORKING : 0) | (cal.officialYears.has(Number(date.slice(0, 4))) ? OFFICIAL_YEAR : 0);
+    flags.set(day, f);
+  }
+  return f;
+}
+
+const working = (cal: WorkCalendar, day: number): boolean => (dayFlags(cal, day) & WORKING) !== 0;
 
 export function isWorkingDay(cal: WorkCalendar, date: string): boolean {
   const day = parseDate(date);
@@ -240,8 +259,9 @@ export function addWorkingDays(cal: WorkCalendar, start: Moment, n: number): { d
   let day = shanghaiDay(start);
   let provisional = false;
   const look = (d: number): boolean => {
-    if (!cal.officialYears.has(yearOf(d))) provisional = true;
-    return working(cal, d);
+    const f = dayFlags(cal, d);
+    if ((f & OFFICIAL_YEAR) === 0) provisional = true;
+    return (f & WORKING) !== 0;
   };
   if (n === 0) {
     while (!look(day)) day++;

@@ -133,12 +133,21 @@ export async function raiseSignals(ctx: AppContext, tx: Tx, items: ToRaise[], no
     return null;
   };
 
+  // The same for every signal on the same calendar and rules: computed once each.
+  const feedbackDues = new Map<WorkCalendar, Map<number, string>>();
+  const feedbackDueOf = (calendar: WorkCalendar, days: number): string => {
+    let byDays = feedbackDues.get(calendar);
+    if (!byDays) feedbackDues.set(calendar, (byDays = new Map()));
+    let due = byDays.get(days);
+    if (due === undefined) byDays.set(days, (due = addWorkingDays(calendar, now, days).due.toISOString()));
+    return due;
+  };
   const rows: SignalTable[] = [];
   for (const i of wanted) {
     for (const d of i.due) {
       const unit = units.get(unitIdOf(i, d));
       if (!unit) continue;
-      const feedbackDue = addWorkingDays(i.calendar, now, i.rules.config.feedbackDays).due.toISOString();
+      const feedbackDue = feedbackDueOf(i.calendar, i.rules.config.feedbackDays);
       rows.push({
         id: randomUUID(), case_id: i.row.id, case_number: i.row.number, item_name: i.row.item_name,
         stage_index: d.stageIndex, stage_name: d.stageIndex === WHOLE_CASE ? null : i.snapshot.item.process[d.stageIndex]?.name ?? null,
