@@ -62,6 +62,7 @@ describe(`supervision: signals, sweep, follow-up, rules and summary (${engineUnd
     assert.equal(res.statusCode, 200, res.body);
     const s = await signalsOf(c.id);
     assert.deepEqual(s.map((x) => [x.rule, x.level, x.stage_index]), [['no_reason', 'red', -1]]);
+    assert.equal(s[0]!.responsible_user_id, await t.userId('huanglong'), 'the cadre who refused answers for it');
     const steps = await t.ctx.db.selectFrom('signal_steps').selectAll().where('signal_id', '=', s[0]!.id).execute();
     assert.deepEqual(steps.map((x) => x.step), ['raise']);
   });

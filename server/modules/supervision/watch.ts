@@ -36,7 +36,11 @@ export async function superviseCaseWrite(ctx: AppContext, tx: Tx, written: CaseW
     calendarFor(ctx, tx, after.accepting_org_id),
   ]);
   const sup = superviseCase(snapshot, rules.config, calendar, now, await feeFacts(tx, written));
-  if (sup.due.length > 0) await raiseSignals(ctx, tx, [{ row: after, snapshot, rules, calendar, due: sup.due }], now);
+  if (sup.due.length > 0) {
+    // A card raised by this write (a refusal without reason …) answers to whoever made it when nobody holds the case any more.
+    const row = after.holder_user_id ? after : { ...after, holder_user_id: written.event.user_id };
+    await raiseSignals(ctx, tx, [{ row, snapshot, rules, calendar, due: sup.due }], now);
+  }
   const nextAt = isTerminal(after.state as CaseState) ? null : sup.nextAt;
   // A new case without a moment has no watch row to remove.
   if (nextAt === null && before === null) return;
