@@ -353,7 +353,7 @@ export async function createCase(ctx: AppContext, meta: Meta, input: NewCase, ho
     const ev = eventRow(caseId, event, meta, unit.unit.name ?? null);
     await repo.insertEvent(tx, ev);
     const result = { row, event: ev };
-    await runCaseWriteHooks(ctx, tx, { before: null, after: row, event: ev });
+    await runCaseWriteHooks(ctx, tx, { before: null, after: row, snapshot: next, event: ev });
     await hooks?.end(tx, result);
     // Last: the audit row takes the chain's lock, held until commit (PostgreSQL), so nothing else waits behind it.
     await recordAudit(ctx, tx, meta, {
@@ -498,7 +498,7 @@ export async function actOnCase(
     const ev = eventRow(id, event, meta, candidate.membership?.unit.name ?? null);
     await repo.insertEvent(tx, ev);
     const result = { row: { ...row, ...columns }, event: ev };
-    await runCaseWriteHooks(ctx, tx, { before: row, after: result.row, event: ev });
+    await runCaseWriteHooks(ctx, tx, { before: row, after: result.row, snapshot: next, event: ev });
     await hooks?.end(tx, result);
     // Last, as in createCase: the chain's lock is held only from here to commit.
     await recordAudit(ctx, tx, meta, {

@@ -4,11 +4,14 @@
 import type { AppContext } from '../../context.ts';
 import type { CaseEventTable, CaseTable } from '../../db/schema.ts';
 import type { Tx } from '../../db/transaction.ts';
+import type { CaseSnapshot } from '../../domain/case-lifecycle.ts';
 
 export interface CaseWritten {
   /** The row before the write; null when the case was just registered. */
   before: CaseTable | null;
   after: CaseTable;
+  /** `after.snapshot`, already parsed. */
+  snapshot: CaseSnapshot;
   event: CaseEventTable;
 }
 

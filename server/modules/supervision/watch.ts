@@ -5,7 +5,7 @@
 // its inserts. Rules and calendars come from the per-process cache.
 import type { AppContext } from '../../context.ts';
 import type { Tx } from '../../db/transaction.ts';
-import { isTerminal, type CaseSnapshot, type CaseState } from '../../domain/case-lifecycle.ts';
+import { isTerminal, type CaseState } from '../../domain/case-lifecycle.ts';
 import { superviseCase, type FeeFacts } from '../../domain/supervision.ts';
 import type { CaseWritten } from '../cases/write-hooks.ts';
 import { calendarFor, rulesFor } from './cache.ts';
@@ -30,7 +30,7 @@ async function feeFacts(tx: Tx, written: CaseWritten): Promise<FeeFacts | undefi
 export async function superviseCaseWrite(ctx: AppContext, tx: Tx, written: CaseWritten): Promise<void> {
   const { before, after } = written;
   const now = ctx.now();
-  const snapshot = JSON.parse(after.snapshot) as CaseSnapshot;
+  const { snapshot } = written;
   const [rules, calendar] = await Promise.all([
     rulesFor(ctx, tx, after.accepting_org_path),
     calendarFor(ctx, tx, after.accepting_org_id),
