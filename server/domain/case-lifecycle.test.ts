@@ -373,6 +373,18 @@ describe('unit kinds and roles', () => {
     refused(roomAccepted, A.cForest, { type: 'transfer', to: U.cLand }, 'unit_kind', '办理室不能自行转办，办结后应回复本级咨询受理部');
   });
 
+  it('records the fee charged at hand-over; refuses a negative, sub-fen or non-numeric amount at /feeCharged', () => {
+    const ready = FIX.A15_ready_v!;
+    for (const fee of [-1, 1.234, Number.NaN, '5' as unknown as number]) {
+      refused(ready, A.vCadre, { type: 'deliver', method: 'village_cadre', feeCharged: fee }, 'invalid_input', /实收费用/, '/feeCharged');
+    }
+    const r = attempt(ready, A.vCadre, { type: 'deliver', method: 'village_cadre', feeCharged: 1.15 });
+    assert.ok(r.ok);
+    if (r.ok) assert.equal(r.event.data.feeCharged, 1.15);
+    const none = attempt(ready, A.vCadre, { type: 'deliver', method: 'village_cadre' });
+    assert.ok(none.ok && !('feeCharged' in none.event.data));
+  });
+
   it('the wrong role at the right unit, and the right role at another unit', () => {
     const s = FIX.A1_submitted_v!;
     const impostor: Actor = { ...A.vCadre, userId: 'x', roles: ['window_clerk'] };

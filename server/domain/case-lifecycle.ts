@@ -265,9 +265,9 @@ export type CaseAction = Common & (
   | { type: 'extend'; days: number; reason: string }
   | { type: 'decide'; outcome: 'approve' | 'deny'; reason?: string }
   | { type: 'reply' }
-  | { type: 'deliver'; method: DeliveryMethod; trackingNo?: string }
+  | { type: 'deliver'; method: DeliveryMethod; trackingNo?: string; feeCharged?: number }
   | { type: 'withdraw'; reason?: string }
-  | { type: 'finish_immediately' }
+  | { type: 'finish_immediately'; feeCharged?: number }
 );
 
 export interface CaseEvent {
@@ -648,6 +648,11 @@ export function transferRefusal(s: CaseSnapshot, from: UnitRef, to: UnitRef): Re
   }
 }
 
+/** The fee actually charged, in yuan (recorded when the result is handed over; supervision compares it with the published standard). */
+const FEE_FORMAT = '实收费用应为不小于 0 的金额（元，最多两位小数）；不收费请填 0 或不填';
+const validFee = (fee: unknown): boolean =>
+  fee === undefined || (typeof fee === 'number' && Number.isFinite(fee) && fee >= 0 && fee <= 10_000_000 && Math.abs(Math.round(fee * 100) - fee * 100) < 1e-6);
+
 const PERFORM: Record<CaseActionType, Perform> = {
   apply(n, a, actor) {
     const action = a as Extract<CaseAction, { type: 'apply' }>;
@@ -855,9 +860,14 @@ const PERFORM: Record<CaseActionType, Perform> = {
       return refuse('invalid_input', '“村干部送达”只用于村便民服务室受理的件', '/method');
     }
     if (action.trackingNo !== undefined && blank(action.trackingNo)) return refuse('invalid_input', '请填写邮件单号', '/trackingNo');
+    if (!validFee(action.feeCharged)) return refuse('invalid_input', FEE_FORMAT, '/feeCharged');
     n.state = 'finished';
     n.delivery = { method: action.method, at: action.at, byUserId: actor.userId, trackingNo: action.trackingNo?.trim() ?? null };
-    return { method: action.method, ...(n.delivery.trackingNo ? { trackingNo: n.delivery.trackingNo } : {}) };
+    return {
+      method: action.method,
+      ...(n.delivery.trackingNo ? { trackingNo: n.delivery.trackingNo } : {}),
+      ...(action.feeCharged !== undefined ? { feeCharged: action.feeCharged } : {}),
+    };
   },
 
   withdraw(n, a) {
@@ -876,6 +886,8 @@ const PERFORM: Record<CaseActionType, Perform> = {
   },
 
   finish_immediately(n, a, actor) {
+    const fee = (a as Extract<CaseAction, { type: 'finish_immediately' }>).feeCharged;
+    if (!validFee(fee)) return refuse('invalid_input', FEE_FORMAT, '/feeCharged');
     n.ownerUserId = actor.userId;
     n.clock.acceptedAt = a.at;
     for (const [index, stage] of n.item.process.entries()) {
@@ -886,7 +898,7 @@ const PERFORM: Record<CaseActionType, Perform> = {
     n.decision = { outcome: 'approved', reason: null, at: a.at, byUserId: actor.userId, unitId: holder(n)!.unitId };
     n.delivery = { method: 'counter', at: a.at, byUserId: actor.userId, trackingNo: null };
     n.state = 'finished';
-    return { owner: actor.userId, outcome: 'approved', method: 'counter' };
+    return { owner: actor.userId, outcome: 'approved', method: 'counter', ...(fee !== undefined ? { feeCharged: fee } : {}) };
   },
 };
 

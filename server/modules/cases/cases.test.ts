@@ -342,6 +342,18 @@ describe(`cases: the seed's path and the lifecycle over HTTP (${engineUnderTest}
     const d = await c.detail('dhs_jisheng_a');
     assert.deepEqual(d.events.map((e: Json) => e.action), ['apply', 'finish_immediately']);
     assert.deepEqual(d.notices.map((n: Json) => n.kind), ['acceptance', 'result']);
+    // The fee charged is recorded; charging for a free item (生育登记 is 不收费) is a red card at once.
+    const charged = await open('dhs_jisheng_a', { itemId: await t.itemId('341125-WJ-001'), channel: 'counter', applicant: applicant(12) });
+    const badFee = await charged.refused('dhs_jisheng_a', 'finish_immediately', { feeCharged: 1.234 });
+    assertProblem(badFee, 422, [{ pointer: '#/feeCharged', code: 'INVALID_INPUT' }]);
+    const paid = await charged.act('dhs_jisheng_a', 'finish_immediately', { feeCharged: 20 });
+    assert.equal(paid.case.state, 'finished');
+    const cards = await t.ctx.db.selectFrom('signals').select(['rule', 'level', 'basis']).where('case_id', '=', charged.id).execute();
+    assert.deepEqual(cards.map((x) => [x.rule, x.level]), [['fee_mismatch', 'red']]);
+    assert.match(cards[0]!.basis, /不收费.*20 元/);
+    const free = await open('dhs_jisheng_a', { itemId: await t.itemId('341125-WJ-001'), channel: 'counter', applicant: applicant(13) });
+    await free.act('dhs_jisheng_a', 'finish_immediately', { feeCharged: 0 });
+    assert.equal((await t.ctx.db.selectFrom('signals').select('id').where('case_id', '=', free.id).execute()).length, 0);
     // A pledged item cannot be finished on the spot.
     const pledged = await open('dhs_laodong_a', { itemId: await t.itemId('341125-RS-004'), channel: 'counter', applicant: applicant(11) });
     const r = await pledged.refused('dhs_laodong_a', 'finish_immediately');

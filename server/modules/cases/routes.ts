@@ -64,6 +64,7 @@ const ACTION_FIELD_SCHEMAS: Record<keyof ActionInput, TSchema> = {
   outcome: Type.Unsafe<'approve' | 'deny'>({ type: 'string', enum: ['approve', 'deny'], description: 'approve=准予，deny=不予（须填写理由）' }),
   method: DeliveryName,
   trackingNo: Text(64, '邮件单号'),
+  feeCharged: Type.Number({ description: '实收费用（元）；与公示收费标准不符时电子监察发出红牌' }),
 };
 
 function actionBody(action: Exclude<CaseActionType, 'apply'>) {
@@ -176,7 +177,8 @@ export function registerCaseRoutes(app: App, ctx: AppContext): void {
   });
 
   app.get('/api/public/cases/:number', {
-    config: { public: true },
+    // Counted (and refusals audited) in publicProgress: per address, and wrong phone endings per case.
+    config: { public: true, rateLimit: 'in-service' },
     schema: {
       tags: ['public'], summary: '公开查询办件进度（办件编号 + 查询码或手机号后四位），不显示申请人信息',
       security: [],

@@ -25,7 +25,7 @@ import { scopeOf } from '../../domain/roles.ts';
 import { AppError, Conflict, Forbidden, Invalid, NotFound, TooManyRequests, type FieldError } from '../../errors.ts';
 import { blindIndex, sealPii } from '../../security/pii-crypto.ts';
 import { recordAudit } from '../audit/service.ts';
-import { hit } from '../auth/rate-limit.ts';
+import { enforce, hit } from '../auth/rate-limit.ts';
 import { loadCalendar } from '../calendar/service.ts';
 import { publishedItem } from '../catalog/service.ts';
 import { acceptanceDeskOf, handlingUnitFor } from '../network/service.ts';
@@ -385,6 +385,7 @@ export interface ActionInput {
   outcome?: 'approve' | 'deny';
   method?: DeliveryMethod;
   trackingNo?: string;
+  feeCharged?: number;
 }
 
 /**
@@ -448,7 +449,8 @@ async function actionFrom(ctx: AppContext, type: Exclude<CaseActionType, 'apply'
     case 'suspend': return { ...common, type, ...pick('procedure', 'reason', 'expectedDays') } as CaseAction;
     case 'extend': return { ...common, type, ...pick('days', 'reason') } as CaseAction;
     case 'decide': return { ...common, type, ...pick('outcome', 'reason') } as CaseAction;
-    case 'deliver': return { ...common, type, ...pick('method', 'trackingNo') } as CaseAction;
+    case 'deliver': return { ...common, type, ...pick('method', 'trackingNo', 'feeCharged') } as CaseAction;
+    case 'finish_immediately': return { ...common, type, ...pick('feeCharged') } as CaseAction;
     case 'withdraw': return { ...common, type, ...pick('reason') } as CaseAction;
     default: return { ...common, type } as CaseAction;
   }
@@ -458,7 +460,7 @@ async function actionFrom(ctx: AppContext, type: Exclude<CaseActionType, 'apply'
 export const ACTION_FIELDS: Record<Exclude<CaseActionType, 'apply'>, readonly (keyof ActionInput)[]> = {
   accept: [], refuse: ['ground', 'reason', 'referTo'], request_materials: ['missing'], supplement: [], transfer: ['to'], receive: [],
   complete_stage: ['handler'], return: ['reason'], suspend: ['procedure', 'reason', 'expectedDays'], resume: [], extend: ['days', 'reason'],
-  decide: ['outcome', 'reason'], reply: [], deliver: ['method', 'trackingNo'], withdraw: ['reason'], finish_immediately: [],
+  decide: ['outcome', 'reason'], reply: [], deliver: ['method', 'trackingNo', 'feeCharged'], withdraw: ['reason'], finish_immediately: ['feeCharged'],
 };
 
 export async function actOnCase(
@@ -782,14 +784,10 @@ export interface PublicProgress {
 
 export async function publicProgress(ctx: AppContext, meta: RequestMeta, number: string, proof: { code?: string; phone4?: string }): Promise<PublicProgress> {
   const now = ctx.now();
-  const wait = await inTransaction(ctx.db, async (tx) => {
-    const w = await hit(tx, { key: `case-lookup:ip:${meta.ip}`, ...LOOKUP_IP_LIMIT }, now);
-    if (w > 0) {
-      await recordAudit(ctx, tx, meta, { action: 'case.public_lookup', objectType: 'case', outcome: 'denied', detail: { reason: 'rate_limited_ip' } });
-    }
-    return w;
+  await enforce(ctx.db, [{ key: `case-lookup:ip:${meta.ip}`, ...LOOKUP_IP_LIMIT }], now, {
+    detail: (wait) => `查询过于频繁，请 ${Math.ceil(wait / 60)} 分钟后再试`,
+    onDenied: (tx) => recordAudit(ctx, tx, meta, { action: 'case.public_lookup', objectType: 'case', outcome: 'denied', detail: { reason: 'rate_limited_ip' } }),
   });
-  if (wait > 0) throw new TooManyRequests(`查询过于频繁，请 ${Math.ceil(wait / 60)} 分钟后再试`, wait);
   const parsed = parseCaseNumber(number);
   const row = parsed ? await repo.findCaseByNumber(ctx.db, number.trim()) : undefined;
   let ok = false;

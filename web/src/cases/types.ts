@@ -203,6 +203,7 @@ export interface ActionBody {
   outcome?: 'approve' | 'deny';
   method?: DeliveryMethod;
   trackingNo?: string;
+  feeCharged?: number;
 }
 
 export interface NewCaseBody {

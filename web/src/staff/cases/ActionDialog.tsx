@@ -29,9 +29,10 @@ interface Values {
   outcome?: 'approve' | 'deny';
   method?: ActionBody['method'];
   trackingNo?: string;
+  feeCharged?: number | null;
 }
 
-const FIELDS = ['opinion', 'to', 'ground', 'reason', 'referTo', 'missing', 'handler', 'procedure', 'expectedDays', 'days', 'outcome', 'method', 'trackingNo'];
+const FIELDS = ['opinion', 'to', 'ground', 'reason', 'referTo', 'missing', 'handler', 'procedure', 'expectedDays', 'days', 'outcome', 'method', 'trackingNo', 'feeCharged'];
 
 /** Lines typed into a textarea, each one thing. */
 export const linesOf = (text: string | undefined) => (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
@@ -58,6 +59,7 @@ export function bodyOf(action: CaseActionOnCase, v: Values, c: Pick<CaseDetail, 
     case 'deliver':
       body.method = v.method;
       if (v.method === 'post' && v.trackingNo?.trim()) body.trackingNo = v.trackingNo.trim();
+      if (typeof v.feeCharged === 'number') body.feeCharged = v.feeCharged;
       break;
     case 'withdraw': if (v.reason?.trim()) body.reason = v.reason.trim(); break;
     // What the notice asked for arrived: it goes on the case's record of materials (and batch manifests).
@@ -265,6 +267,9 @@ function Fields({ c, action, ground, outcome, method }: { c: CaseDetail; action:
               <Input maxLength={64} />
             </Form.Item>
           )}
+          <Form.Item name="feeCharged" label={t('case.field.feeCharged')} extra={t('case.field.feeChargedHint')}>
+            <InputNumber min={0} max={10_000_000} precision={2} step={1} addonAfter={t('case.yuan')} style={{ width: 200 }} />
+          </Form.Item>
         </>
       );
     case 'withdraw':
