@@ -11,6 +11,7 @@ import type { AppContext } from './context.ts';
 import { pendingMigrations } from './db/migrations/index.ts';
 import { loggerOptions } from './http/logging.ts';
 import { registerProblemHandlers, sendProblem } from './http/problem.ts';
+import { registerPublicRateLimits } from './http/public-rate-limit.ts';
 import { registerSecurity } from './http/security.ts';
 import { registerSessionHook } from './http/session.ts';
 import { registerWebApp } from './http/static.ts';
@@ -65,8 +66,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
   registerSecurity(app);
   registerSessionHook(app, ctx);
+  registerPublicRateLimits(app, ctx);
 
-  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { public: true, rateLimit: { family: 'public-docs' } }, schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { tags: ['ops'], summary: '进程存活', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
     async () => ({ status: 'ok' as const }));

@@ -38,6 +38,12 @@ describe('config', () => {
     assert.deepEqual([set.statisticsRollupSeconds, set.statisticsLookbackDays], [60, 3]);
   });
 
+  it('limits public routes to 120 requests a minute per address by default; PUBLIC_RATE_LIMIT_PER_MINUTE sets it', () => {
+    assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'production' }).publicRateLimitPerMinute, 120);
+    assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, PUBLIC_RATE_LIMIT_PER_MINUTE: '600' }).publicRateLimitPerMinute, 600);
+    assert.throws(() => loadConfig({ BIANMIN_SECRET: SECRET, PUBLIC_RATE_LIMIT_PER_MINUTE: '0' }), /PUBLIC_RATE_LIMIT_PER_MINUTE="0" 无效/);
+  });
+
   it('expires passwords after 90 days by default (等保 periodic change); 0 turns it off; off under NODE_ENV=test unless set', () => {
     assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'development' }).passwordMaxAgeDays, 90);
     assert.equal(loadConfig({ BIANMIN_SECRET: SECRET, NODE_ENV: 'production' }).passwordMaxAgeDays, 90);

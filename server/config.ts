@@ -37,6 +37,8 @@ export interface Config {
   statisticsRollupSeconds: number;
   /** Days the scheduled rollup recomputes: today and the days before it (2 = today and yesterday). */
   statisticsLookbackDays: number;
+  /** Requests a minute one address may make to each public route family (catalog, board, photos, …). */
+  publicRateLimitPerMinute: number;
 }
 
 export interface NotifyConfig {
@@ -103,6 +105,7 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
   const passwordMaxAgeDays = integer(env, 'PASSWORD_MAX_AGE_DAYS', testing ? 0 : 90, 0, 3650, problems);
   const statisticsRollupSeconds = integer(env, 'STATISTICS_ROLLUP_SECONDS', testing ? 0 : 300, 0, 86_400, problems);
   const statisticsLookbackDays = integer(env, 'STATISTICS_LOOKBACK_DAYS', 2, 1, 31, problems);
+  const publicRateLimitPerMinute = integer(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 120, 1, 100_000, problems);
 
   const supervisionTesting = (env.NODE_ENV ?? process.env.NODE_ENV) === 'test';
   const supervision = {
@@ -143,6 +146,7 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
     passwordMaxAgeDays,
     port, host, dataDir, database, secret, logLevel, trustProxy, tls, allowInsecureHttp,
     demoData, sessionIdleMinutes, sessionMaxHours, production, supervision, notify, statisticsRollupSeconds, statisticsLookbackDays,
+    publicRateLimitPerMinute,
   };
 }
 

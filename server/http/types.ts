@@ -13,6 +13,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without signing in. */
     public?: boolean;
+    /**
+     * Public /api/ routes only: the per-address limit (http/public-rate-limit.ts). Absent: the shared
+     * default (PUBLIC_RATE_LIMIT_PER_MINUTE) in a bucket of the route's own. `family` shares a bucket
+     * between routes; `max` overrides the default; 'in-service' means the service counts (and audits) itself.
+     */
+    rateLimit?: { family?: string; max?: number } | 'in-service';
   }
 }
 

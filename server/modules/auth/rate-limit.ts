@@ -1,6 +1,8 @@
 // Fixed-window counters kept in the database, so every app instance sees the same count.
 import { sql } from 'kysely';
-import type { Tx } from '../../db/transaction.ts';
+import type { Db } from '../../db/index.ts';
+import { inTransaction, type Tx } from '../../db/transaction.ts';
+import { TooManyRequests } from '../../errors.ts';
 
 export interface Limit {
   key: string;
@@ -29,4 +31,34 @@ export async function hit(tx: Tx, limit: Limit, now: Date): Promise<number> {
   }
   if (!row || row.hits <= limit.max) return 0;
   return Math.max(1, Math.ceil((Date.parse(row.window_start) + limit.windowSeconds * 1000 - now.getTime()) / 1000));
+}
+
+/** "30 秒" under two minutes, else whole minutes rounded up: what a person reads in a 429 detail. */
+export function waitText(seconds: number): string {
+  return seconds < 120 ? `${Math.max(1, Math.ceil(seconds))} 秒` : `${Math.ceil(seconds / 60)} 分钟`;
+}
+
+export interface EnforceOptions {
+  /** The 429 detail in Chinese, given the seconds to wait (waitText formats them). */
+  detail: (waitSeconds: number) => string;
+  /** Runs in the counting transaction when refused (an audit row), told which limit refused. */
+  onDenied?: (tx: Tx, refusedBy: Limit) => Promise<unknown>;
+}
+
+/**
+ * Counts one hit on every limit in one transaction; when any is exceeded, runs onDenied there and
+ * throws a 429 (problem+json with `Retry-After`, see http/problem.ts) for the longest wait.
+ */
+export async function enforce(db: Db, limits: Limit[], now: Date, opts: EnforceOptions): Promise<void> {
+  const wait = await inTransaction(db, async (tx) => {
+    let longest = 0;
+    let refusedBy: Limit | null = null;
+    for (const limit of limits) {
+      const w = await hit(tx, limit, now);
+      if (w > longest) [longest, refusedBy] = [w, limit];
+    }
+    if (refusedBy && opts.onDenied) await opts.onDenied(tx, refusedBy);
+    return longest;
+  });
+  if (wait > 0) throw new TooManyRequests(opts.detail(wait), wait);
 }

@@ -52,7 +52,8 @@ const PasswordBody = Type.Object({
 
 export function registerAuthRoutes(app: App, ctx: AppContext): void {
   app.post('/api/auth/login', {
-    config: { public: true },
+    // Counted (and refusals audited) in login(): per address and per account.
+    config: { public: true, rateLimit: 'in-service' },
     schema: {
       tags: ['auth'], summary: '登录（用户名 + 密码）；成功后设置会话 Cookie',
       body: LoginBody, response: withProblems({ 200: SessionView }),

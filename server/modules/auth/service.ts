@@ -7,7 +7,7 @@ import { Forbidden, Invalid, Locked, TooManyRequests, Unauthorized } from '../..
 import { recordAudit } from '../audit/service.ts';
 import * as users from '../users/repo.ts';
 import { hashPassword, verifyPassword } from './password.ts';
-import { hit } from './rate-limit.ts';
+import { enforce } from './rate-limit.ts';
 import * as sessions from './repo.ts';
 import { newSessionToken, sessionTokenHash } from './tokens.ts';
 
@@ -77,21 +77,13 @@ export async function login(
   const now = ctx.now();
   const key = users.usernameKey(input.username);
 
-  const waitSeconds = await inTransaction(ctx.db, async (tx) => {
-    const byIp = await hit(tx, { key: `login:ip:${meta.ip}`, ...IP_LIMIT }, now);
-    const byAccount = await hit(tx, { key: `login:user:${key}`, ...ACCOUNT_LIMIT }, now);
-    const wait = Math.max(byIp, byAccount);
-    if (wait > 0) {
-      await recordAudit(ctx, tx, meta, {
-        action: 'auth.login', objectType: 'user', username: input.username, outcome: 'denied',
-        detail: { reason: byIp > 0 ? 'rate_limited_ip' : 'rate_limited_account' },
-      });
-    }
-    return wait;
+  await enforce(ctx.db, [{ key: `login:ip:${meta.ip}`, ...IP_LIMIT }, { key: `login:user:${key}`, ...ACCOUNT_LIMIT }], now, {
+    detail: (wait) => `登录尝试过于频繁，请 ${Math.ceil(wait / 60)} 分钟后再试`,
+    onDenied: (tx, refusedBy) => recordAudit(ctx, tx, meta, {
+      action: 'auth.login', objectType: 'user', username: input.username, outcome: 'denied',
+      detail: { reason: refusedBy.key.startsWith('login:ip:') ? 'rate_limited_ip' : 'rate_limited_account' },
+    }),
   });
-  if (waitSeconds > 0) {
-    throw new TooManyRequests(`登录尝试过于频繁，请 ${Math.ceil(waitSeconds / 60)} 分钟后再试`, waitSeconds);
-  }
 
   const user = await users.findByUsername(ctx.db, input.username);
   const locked = user?.locked_until && Date.parse(user.locked_until) > now.getTime() ? user.locked_until : null;

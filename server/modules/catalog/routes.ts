@@ -354,7 +354,7 @@ export function registerCatalogRoutes(app: App, ctx: AppContext): void {
   // ---- public: no sign-in ----
 
   app.get('/api/public/catalog', {
-    config: { public: true },
+    config: { public: true, rateLimit: { family: 'public-catalog' } },
     schema: {
       tags: ['public'], summary: '公开的服务事项目录（无需登录）', security: [],
       description: '只列出已发布的事项。给出 orgCode 时，列出该机构所属的目录（最近的、有公开事项的本级或上级机构，如村民看到本县的目录）。',
@@ -382,7 +382,7 @@ export function registerCatalogRoutes(app: App, ctx: AppContext): void {
   });
 
   app.get('/api/public/catalog/:id', {
-    config: { public: true },
+    config: { public: true, rateLimit: { family: 'public-catalog' } },
     schema: {
       tags: ['public'], summary: '服务指南（八公开：概述、依据、收费、材料、条件、程序、时限、地点；无需登录）', security: [],
       params: IdParams, response: withProblems({ 200: PublicGuideView }),

@@ -4,14 +4,12 @@
 import Type from 'typebox';
 import type { AppContext } from '../../context.ts';
 import type { OrgLevel } from '../../db/schema.ts';
-import { inTransaction } from '../../db/transaction.ts';
 import { ORG_LEVEL_LABELS } from '../../domain/org-tree.ts';
-import { NotFound, TooManyRequests } from '../../errors.ts';
+import { NotFound } from '../../errors.ts';
 import { withProblems } from '../../http/problem.ts';
 import type { App } from '../../http/types.ts';
-import { hit } from '../auth/rate-limit.ts';
 
-/** Per address: generous for a phone scrolling the list, low enough to stop scraping loops. */
+/** Per address, a minute (http/public-rate-limit.ts): generous for a phone scrolling the list, low enough to stop scraping loops. */
 export const PUBLIC_ORGS_LIMIT = { max: 60, windowSeconds: 60 };
 
 const CenterView = Type.Object({
@@ -32,11 +30,7 @@ const ListQuery = Type.Object({
   under: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: '^[0-9A-Za-z_-]+$', description: '只列出该机构（代码）及其下级' })),
 }, { additionalProperties: false });
 
-export async function listPublicCenters(ctx: AppContext, ip: string, under?: string) {
-  const now = ctx.now();
-  const wait = await inTransaction(ctx.db, (tx) => hit(tx, { key: `public-orgs:ip:${ip}`, ...PUBLIC_ORGS_LIMIT }, now));
-  if (wait > 0) throw new TooManyRequests(`查询过于频繁，请 ${Math.ceil(wait)} 秒后再试`, wait);
-
+export async function listPublicCenters(ctx: AppContext, under?: string) {
   let q = ctx.db.selectFrom('orgs')
     .leftJoin('orgs as parent', 'parent.id', 'orgs.parent_id')
     .select([
@@ -64,14 +58,14 @@ export async function listPublicCenters(ctx: AppContext, ip: string, under?: str
 
 export function registerPublicOrgsRoute(app: App, ctx: AppContext): void {
   app.get('/api/public/orgs', {
-    config: { public: true },
+    config: { public: true, rateLimit: { family: 'public-orgs', max: PUBLIC_ORGS_LIMIT.max } },
     schema: {
       tags: ['public'], summary: '服务中心列表（无需登录）：县政务服务中心、乡镇便民服务中心、村便民服务室的地址、办公时间、电话',
       querystring: ListQuery, security: [],
       response: withProblems({ 200: Type.Object({ items: Type.Array(CenterView) }) }),
     },
   }, async (request, reply) => {
-    const items = await listPublicCenters(ctx, request.ip, request.query.under);
+    const items = await listPublicCenters(ctx, request.query.under);
     reply.header('Cache-Control', 'public, max-age=300');
     return { items };
   });

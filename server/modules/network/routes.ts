@@ -254,7 +254,7 @@ export function registerNetworkRoutes(app: App, ctx: AppContext): void {
   // ---- public (no sign-in) ----
   registerPublicOrgsRoute(app, ctx);
   app.get('/api/public/orgs/:code/board', {
-    config: { public: true },
+    config: { public: true, rateLimit: { family: 'public-board' } },
     schema: {
       tags: ['public'], summary: '公开栏：服务中心的地址、电话、办公时间，各窗口此刻在岗人员（挂牌上岗）；村便民服务室今日值班',
       params: Type.Object({ code: Type.String({ maxLength: 32 }) }), security: [],
@@ -263,7 +263,8 @@ export function registerNetworkRoutes(app: App, ctx: AppContext): void {
   }, async (request) => presentBoard(await service.publicBoard(ctx, request.params.code)));
 
   app.get('/api/public/staff/:userId/photo', {
-    config: { public: true },
+    // A board shows one photo per person on duty (cached 5 minutes): its own bucket.
+    config: { public: true, rateLimit: { family: 'public-photo' } },
     schema: { tags: ['public'], summary: '公开栏上的工作牌照片', params: UserParams, security: [], response: withProblems({ 200: PhotoBinary }) },
   }, async (request, reply) => {
     const photo = await service.publicPhoto(ctx, request.params.userId);
