@@ -106,6 +106,20 @@ describe(`per-address limits on every public route (${engineUnderTest})`, () => 
     }
   });
 
+  it('signed-in staff (many behind one office address) are counted per user, not per address; a forged cookie counts by address', async () => {
+    const office = '198.51.100.50';
+    const clerk = await t.login('shouli');
+    const other = await t.login('chuangkou');
+    const as = (cookie: string) => t.app.inject({ method: 'GET', url: '/api/public/catalog?q=db', remoteAddress: office, headers: { cookie } });
+    for (let i = 0; i < MAX; i++) assert.equal((await as(clerk)).statusCode, 200);
+    await assertLimited(await as(clerk), 'clerk');
+    assert.equal((await as(other)).statusCode, 200, 'a colleague at the same address');
+    assert.equal((await get('/api/public/catalog', office)).statusCode, 200, 'a citizen at the same address');
+    const forged = clerk.replace(/=([^;]*)/, '=forged-token');
+    for (let i = 1; i < MAX; i++) assert.equal((await as(forged)).statusCode, 200);
+    await assertLimited(await as(forged), 'forged');
+  });
+
   it('does not limit static pages, /healthz or /readyz', async () => {
     const a = '198.51.100.40';
     for (let i = 0; i < MAX * 3; i++) {
