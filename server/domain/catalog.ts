@@ -634,3 +634,33 @@ export function matchRank(cols: SearchColumns & { code: string }, q: SearchQuery
   }
   return total;
 }
+
+// ---- retiring (停用) ----
+
+export const RETIRE_REASON_MAX = 500;
+const HAN = /\p{Script=Han}/u;
+
+/**
+ * 停用 withdraws an item from service: its published version retires and nothing is public until a new
+ * version is published. Only an item with a published version can be retired, and the reason (kept in the
+ * audit log) must be written in Chinese. Empty when the request is sound; `state` issues are 409, the rest 422.
+ */
+export function retireIssues(item: { publishedVersion: number | null }, reason: unknown): (ItemIssue & { state?: true })[] {
+  if (item.publishedVersion === null) {
+    return [{ pointer: '#/params/id', code: 'NOT_PUBLISHED', detail: '该事项没有正在公开的版本，无需停用', state: true }];
+  }
+  const r = typeof reason === 'string' ? reason.trim() : '';
+  if (!r) return [{ pointer: '#/body/reason', code: 'REQUIRED', detail: '请填写停用原因' }];
+  if (r.length > RETIRE_REASON_MAX) return [{ pointer: '#/body/reason', code: 'TOO_LONG', detail: `停用原因不能超过 ${RETIRE_REASON_MAX} 字` }];
+  if (!HAN.test(r)) return [{ pointer: '#/body/reason', code: 'NOT_CHINESE', detail: '停用原因请用中文写明（如“政策调整，该事项已取消”）' }];
+  return [];
+}
+
+/**
+ * Whether a draft may be published: not older than what is public now, nor (after 停用) older than the
+ * version last withdrawn — republishing means publishing something at least as new as what was retired.
+ */
+export function olderThanRetired(version: number, retiredVersions: number[]): number | null {
+  const newest = retiredVersions.length ? Math.max(...retiredVersions) : null;
+  return newest !== null && version < newest ? newest : null;
+}

@@ -1,6 +1,6 @@
 // SQL for the service catalog: items (with list and search columns copied from their newest version),
 // their immutable versions, and the one question the catalog asks the network.
-import { type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../db/index.ts';
 import { orgInScope, type OrgScope } from '../../db/scope.ts';
 import type { CatalogItemTable, CatalogItemVersionTable, Database, OrgLevel } from '../../db/schema.ts';
@@ -9,7 +9,13 @@ import type { SearchQuery } from '../../domain/catalog.ts';
 
 type Runner = Db | Tx;
 
-export type ItemRow = CatalogItemTable & { owner_path: string };
+export type ItemRow = CatalogItemTable & {
+  owner_path: string;
+  /** The status of the newest version. */
+  latest_status: CatalogItemVersionTable['status'];
+  /** 1 when withdrawn from service (停用): nothing published now, and a version was retired. */
+  withdrawn: number;
+};
 export type VersionSummary = Omit<CatalogItemVersionTable, 'elements'>;
 
 const ITEM_COLUMNS = [
@@ -20,9 +26,13 @@ const ITEM_COLUMNS = [
   'catalog_items.latest_version', 'catalog_items.created_at', 'catalog_items.updated_at', 'catalog_items.version',
 ] as const;
 
+const hasRetired = sql<boolean>`exists (select 1 from catalog_item_versions r where r.item_id = catalog_items.id and r.status = 'retired')`;
+
 function items(db: Runner) {
   return db.selectFrom('catalog_items').innerJoin('orgs', 'orgs.id', 'catalog_items.owner_org_id')
-    .select([...ITEM_COLUMNS, 'orgs.path as owner_path']);
+    .select([...ITEM_COLUMNS, 'orgs.path as owner_path'])
+    .select(sql<CatalogItemVersionTable['status']>`(select l.status from catalog_item_versions l where l.item_id = catalog_items.id and l.version = catalog_items.latest_version)`.as('latest_status'))
+    .select(sql<number>`case when catalog_items.published_version is null and ${hasRetired} then 1 else 0 end`.as('withdrawn'));
 }
 
 export async function findItem(db: Runner, id: string): Promise<ItemRow | undefined> {
@@ -48,7 +58,7 @@ export interface ItemFilter {
   handlingMode?: string;
   proxyCategory?: string;
   acceptLevel?: string;
-  status?: 'published' | 'draft' | 'unpublished';
+  status?: 'published' | 'draft' | 'unpublished' | 'retired';
 }
 
 type ItemQuery = SelectQueryBuilder<Database, 'catalog_items' | 'orgs', object>;
@@ -70,12 +80,11 @@ function applyFilter(q: ItemQuery, f: ItemFilter): ItemQuery {
   if (f.lifeEvent) q = q.where('catalog_items.life_events', 'like', `%,${f.lifeEvent},%`);
   if (f.acceptLevel) q = q.where('catalog_items.accept_levels', 'like', `%,${f.acceptLevel},%`);
   if (f.status === 'published') q = q.where('catalog_items.published_version', 'is not', null);
-  if (f.status === 'unpublished') q = q.where('catalog_items.published_version', 'is', null);
+  // Never published: nothing public and nothing retired; withdrawn (停用): nothing public, a version retired.
+  if (f.status === 'unpublished') q = q.where('catalog_items.published_version', 'is', null).where(sql<boolean>`not ${hasRetired}`);
+  if (f.status === 'retired') q = q.where('catalog_items.published_version', 'is', null).where(hasRetired);
   if (f.status === 'draft') {
-    q = q.where((eb) => eb.or([
-      eb('catalog_items.published_version', 'is', null),
-      eb('catalog_items.latest_version', '>', eb.ref('catalog_items.published_version')),
-    ]));
+    q = q.where(sql<boolean>`exists (select 1 from catalog_item_versions d where d.item_id = catalog_items.id and d.version = catalog_items.latest_version and d.status = 'draft')`);
   }
   return q;
 }
@@ -169,6 +178,15 @@ export async function setPublished(tx: Tx, id: string, previous: number | null, 
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** 停用: the item stops pointing at a published version, only if its record is still at `version` and `published`. */
+export async function withdraw(tx: Tx, id: string, version: number, published: number, at: string): Promise<boolean> {
+  const r = await tx.updateTable('catalog_items')
+    .set((eb) => ({ published_version: null, updated_at: at, version: eb('version', '+', 1) }))
+    .where('id', '=', id).where('version', '=', version).where('published_version', '=', published)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function insertVersion(tx: Tx, row: CatalogItemVersionTable): Promise<void> {
   await tx.insertInto('catalog_item_versions').values(row).execute();
 }
@@ -190,9 +208,10 @@ export async function markPublished(tx: Tx, itemId: string, version: number, at:
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function markRetired(tx: Tx, itemId: string, version: number): Promise<void> {
-  await tx.updateTable('catalog_item_versions').set({ status: 'retired' })
-    .where('item_id', '=', itemId).where('version', '=', version).where('status', '=', 'published').execute();
+export async function markRetired(tx: Tx, itemId: string, version: number): Promise<boolean> {
+  const r = await tx.updateTable('catalog_item_versions').set({ status: 'retired' })
+    .where('item_id', '=', itemId).where('version', '=', version).where('status', '=', 'published').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 /**

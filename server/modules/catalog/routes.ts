@@ -15,7 +15,7 @@ import { departmentLabel, XLSX_TYPE } from './excel.ts';
 import type { ItemRow, VersionSummary } from './repo.ts';
 import {
   createItem, exportCatalog, getItem, getVersion, importCatalog, listItems, publicCatalog, publicGuide, publishVersion,
-  saveDraft, STATUS_LABELS, type ItemDetail,
+  retireItem, saveDraft, STATUS_LABELS, type ItemDetail,
 } from './service.ts';
 
 /** An uploaded workbook may be this large; everything else keeps the app's 1 MB limit. */
@@ -94,6 +94,7 @@ const ItemSummaryView = Type.Object({
   publishedVersion: Nullable(Type.Integer({ description: '正在公开的版本；从未发布时为 null' })),
   latestVersion: Type.Integer({ description: '最新版本（可能是草稿）' }),
   hasDraft: Type.Boolean({ description: '最新版本是尚未发布的草稿' }),
+  retired: Type.Boolean({ description: '已停用：曾经公开，现已撤下，没有正在公开的版本（发布新版本即恢复）' }),
   updatedAt: Type.String(), version: Type.Integer({ description: '事项记录的版本号' }),
 });
 const ItemDetailView = Type.Object({
@@ -125,7 +126,8 @@ function presentSummary(i: ItemRow) {
     id: i.id, ownerOrgId: i.owner_org_id, code: i.code, name: i.name, shortName: i.short_name, department: i.department,
     departmentName: departmentLabel(i.department), itemType: i.item_type, handlingMode: i.handling_mode, caseType: i.case_type,
     proxyCategory: i.proxy_category, acceptLevels: listOf(i.accept_levels), lifeEvents: listOf(i.life_events),
-    publishedVersion: i.published_version, latestVersion: i.latest_version, hasDraft: i.latest_version !== i.published_version,
+    publishedVersion: i.published_version, latestVersion: i.latest_version, hasDraft: i.latest_status === 'draft',
+    retired: Number(i.withdrawn) === 1,
     updatedAt: i.updated_at, version: i.version,
   };
 }
@@ -243,8 +245,9 @@ export function registerCatalogRoutes(app: App, ctx: AppContext): void {
         ownerOrgId: Type.Optional(OrgIdParam), q: Query, department: Department,
         lifeEvent: Type.Optional(enumOf(LIFE_EVENTS)), handlingMode: Type.Optional(enumOf(HANDLING_MODES)),
         proxyCategory: Type.Optional(enumOf(PROXY_CATEGORIES)), acceptLevel: Type.Optional(Level),
-        status: Type.Optional(Type.Unsafe<'published' | 'draft' | 'unpublished'>({
-          type: 'string', enum: ['published', 'draft', 'unpublished'], description: 'published：有公开版本；draft：最新版本是草稿；unpublished：从未发布',
+        status: Type.Optional(Type.Unsafe<'published' | 'draft' | 'unpublished' | 'retired'>({
+          type: 'string', enum: ['published', 'draft', 'unpublished', 'retired'],
+          description: 'published：有公开版本；draft：最新版本是草稿；unpublished：从未发布；retired：已停用（曾公开，现已撤下）',
         })),
         page: Page, pageSize: PageSize,
       }, { additionalProperties: false }),
@@ -297,6 +300,18 @@ export function registerCatalogRoutes(app: App, ctx: AppContext): void {
       response: withProblems({ 200: ItemDetailView }),
     },
   }, async (request) => presentDetail(await publishVersion(ctx, signedIn(request), request.params.id, Number(request.params.version))));
+
+  app.post('/api/catalog/items/:id/retire', {
+    schema: {
+      tags: ['catalog'], params: IdParams,
+      summary: '停用服务事项：撤下正在公开的版本，公开目录、服务指南和受理登记不再出现该事项；已受理的办件照常办理；发布新版本即恢复',
+      body: Type.Object({
+        version: Type.Integer({ minimum: 0, description: '事项记录的版本号（详情中的 version），用于防止覆盖他人的修改' }),
+        reason: Type.Optional(Type.String({ maxLength: 2000, description: '停用原因（必填，用中文写明，最多 500 字），记入审计日志' })),
+      }, { additionalProperties: false }),
+      response: withProblems({ 200: ItemDetailView }),
+    },
+  }, async (request) => presentDetail(await retireItem(ctx, signedIn(request), request.params.id, { version: request.body.version, reason: request.body.reason ?? '' })));
 
   app.get('/api/catalog/export', {
     schema: {

@@ -6,7 +6,7 @@ import type { Db } from '../../db/index.ts';
 import type { CatalogItemTable, CatalogItemVersionTable, OrgTable } from '../../db/schema.ts';
 import { inTransaction, type Tx } from '../../db/transaction.ts';
 import {
-  LEVEL_LABELS, matchRank, normalizeItem, normalizeQuery, processHandlers, searchColumns, validateItem,
+  LEVEL_LABELS, matchRank, normalizeItem, normalizeQuery, olderThanRetired, processHandlers, retireIssues, searchColumns, validateItem,
   type ItemElements, type ItemIssue,
 } from '../../domain/catalog.ts';
 import { can, scopeOf } from '../../domain/roles.ts';
@@ -279,11 +279,43 @@ export async function publishVersion(ctx: AppContext, meta: Meta, id: string, ve
   if (item.published_version !== null && version < item.published_version) {
     refuse('OLDER_THAN_PUBLISHED', `第 ${version} 版早于正在公开的第 ${item.published_version} 版，不能发布；请在最新版本上修改后发布`);
   }
+  if (item.published_version === null) {
+    const retired = (await repo.listVersions(ctx.db, id)).filter((x) => x.status === 'retired').map((x) => x.version);
+    const newer = olderThanRetired(version, retired);
+    if (newer !== null) refuse('OLDER_THAN_RETIRED', `第 ${version} 版早于已停用的第 ${newer} 版，不能发布；请在最新版本上修改后发布`);
+  }
   // The network may have changed since the draft was saved.
   const owner = (await orgs.findOrg(ctx.db, item.owner_org_id))!;
   const gaps = networkGaps(await repo.handlingCoverage(ctx.db, owner.path), parseElements(v), owner.name);
   if (gaps.length) throw invalid(gaps);
   await inTransaction(ctx.db, (tx) => publishInTx(ctx, tx, meta, item, item.published_version, version, API));
+  return detailOf(ctx.db, (await repo.findItem(ctx.db, id))!);
+}
+
+/**
+ * 停用: withdraws the item from service. Its published version retires; the public catalog, the guide and
+ * case registration no longer find it; cases registered under it keep their version and carry on. It can be
+ * published again by publishing a draft at least as new as the retired version. `version` is the item
+ * record's version the admin saw (409 when someone changed the item since).
+ */
+export async function retireItem(ctx: AppContext, meta: Meta, id: string, input: { version: number; reason: string }): Promise<ItemDetail> {
+  const item = await loadItem(ctx, meta, id, 'catalog.manage');
+  const stale = () => new Conflict('该事项刚被他人修改，请刷新后再停用', [{ pointer: '#/body/version', code: 'STALE_VERSION', detail: `事项记录已是第 ${item.version} 版，请刷新后重试` }]);
+  if (input.version !== item.version) throw stale();
+  const issues = retireIssues({ publishedVersion: item.published_version }, input.reason);
+  if (issues.some((i) => i.state)) throw new Conflict(issues[0]!.detail, issues.map(({ state: _s, ...i }) => i));
+  if (issues.length) throw invalid(issues);
+  const published = item.published_version!;
+  const reason = input.reason.trim();
+  await inTransaction(ctx.db, async (tx) => {
+    const at = ctx.now().toISOString();
+    if (!(await repo.withdraw(tx, item.id, input.version, published, at))) throw stale();
+    if (!(await repo.markRetired(tx, item.id, published))) throw stale();
+    await recordAudit(ctx, tx, meta, {
+      action: 'catalog.item.retire', objectType: 'catalog_item', objectId: item.id,
+      detail: { code: item.code, retired: published, reason },
+    });
+  });
   return detailOf(ctx.db, (await repo.findItem(ctx.db, id))!);
 }
 
