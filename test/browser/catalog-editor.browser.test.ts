@@ -88,6 +88,52 @@ describe('catalog editor (browser)', { skip: chromiumMissing }, () => {
     });
   });
 
+  it('retires an item with a reason (a reason not in Chinese shows its error at the field): its status shows 已停用 and the public search no longer finds it', async () => {
+    await env.withPage('catalog-retire', DESKTOP, async (page) => {
+      await signIn(page, 'zhuren');
+      await page.getByTestId('home-roles').waitFor();
+      const me = await (await page.request.get(`${env.server.url}/api/auth/me`)).json() as { orgId: string };
+      const list = await (await page.request.get(`${env.server.url}/api/catalog/items?ownerOrgId=${me.orgId}&status=published&pageSize=100`)).json() as { items: { id: string; code: string; name: string }[] };
+      // The last published item: the first test edits the first one.
+      const item = list.items.at(-1);
+      assert.ok(item && list.items.length > 1, 'the demo county has published items');
+      const publicHits = async () => (await (await page.request.get(`${env.server.url}/api/public/catalog?q=${encodeURIComponent(item.code)}`)).json() as { items: { id: string }[] }).items;
+      assert.ok((await publicHits()).some((i) => i.id === item.id), 'found in public before');
+
+      await page.goto(`/admin/catalog/${item.id}`);
+      await page.getByTestId('item-status').getByText(/公开 v\d+/).waitFor();
+      await page.getByTestId('retire-item').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByText('停用后，群众在公开目录和服务指南中看不到此事项').waitFor();
+      const reason = dialog.getByLabel('停用原因');
+      await reason.fill('obsolete');
+      await dialog.getByRole('button', { name: '停 用' }).or(dialog.getByRole('button', { name: '停用' })).click();
+      const reasonItem = dialog.locator('.ant-form-item').filter({ has: page.getByLabel('停用原因') });
+      await reasonItem.locator('.ant-form-item-explain-error').getByText('停用原因请用中文写明').waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'catalog-retire-0-reason-error.png') });
+      await reason.fill('政策调整，该事项已并入其他事项');
+      await dialog.getByRole('button', { name: '停 用' }).or(dialog.getByRole('button', { name: '停用' })).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByTestId('item-status').getByText('已停用').waitFor();
+      await page.getByText('此事项已停用，群众看不到；发布新版本即可恢复。').waitFor();
+      await page.locator('.catalog-versions').getByText('已停用').first().waitFor();
+      assert.equal(await page.getByTestId('retire-item').count(), 0, 'nothing left to retire');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'catalog-retire-1-retired.png') });
+
+      // The public portal no longer finds it, by code or by name.
+      assert.ok(!(await publicHits()).some((i) => i.id === item.id), 'gone from the public API');
+      await page.goto('/portal');
+      await page.getByTestId('portal-search').fill(item.code);
+      await page.getByTestId('portal-search').press('Enter');
+      await page.waitForURL(/[?&]q=/);
+      await page.getByTestId('portal-results').getByText('没有找到相关事项').waitFor();
+      await page.goto(`/portal?q=${encodeURIComponent(item.name)}`);
+      const results = page.getByTestId('portal-results');
+      await results.getByText('没有找到相关事项').or(results.getByText(/找到 \d+ 个事项/)).first().waitFor();
+      assert.equal(await results.getByRole('link', { name: item.name, exact: true }).count(), 0);
+    });
+  });
+
   it('a new item: materials rows added and reordered, a conditional material without its condition shows the error at that row', async () => {
     await env.withPage('catalog-editor-new', DESKTOP, async (page) => {
       await signIn(page, 'zhuren');

@@ -1,11 +1,12 @@
 // One service item: every element of the chosen version (the eight disclosures and the national item
 // elements), its versions, publishing a draft, and the editor (save a new draft version, or save and
-// publish). /admin/catalog/new?ownerOrgId=… opens the editor for a new item.
+// publish), and retiring it (停用, with a reason). /admin/catalog/new?ownerOrgId=… opens the editor for a new item.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, List, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Input, List, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { get, post, problemDetail } from '../../api/client.ts';
+import { showProblemOnForm } from '../forms.ts';
 import { useMe } from '../session.ts';
 import { CatalogItemEditor, EMPTY_ITEM } from './CatalogItemEditor.tsx';
 import { useT, type MessageKey } from '../../i18n/index.ts';
@@ -64,6 +65,7 @@ function ItemPage({ id }: { id: string }) {
   const shown: VersionView | undefined = chosen === null || chosen === item.data?.latest.version ? item.data?.latest : version.data;
   const [editing, setEditing] = useState(false);
   const [saving, setSaving] = useState(false);
+  const [retiring, setRetiring] = useState(false);
 
   /** A new draft version based on the latest (409 if someone saved meanwhile); with `publish`, published at once. */
   async function save(elements: ItemElements, publish: boolean) {
@@ -101,7 +103,14 @@ function ItemPage({ id }: { id: string }) {
   return (
     <div className="page">
       <p><Link to="/admin/catalog">← {t('catalog.title')}</Link></p>
-      <Typography.Title level={2}>{d.name}</Typography.Title>
+      <Typography.Title level={2}>
+        {d.name}{' '}
+        {d.publishedVersion !== null
+          ? <Tag color="green" data-testid="item-status">{t('catalog.publishedV', { v: d.publishedVersion })}</Tag>
+          : d.retired ? <Tag color="red" data-testid="item-status">{t('catalog.status.retired')}</Tag>
+            : <Tag data-testid="item-status">{t('catalog.status.unpublished')}</Tag>}
+      </Typography.Title>
+      {d.retired && <Alert type="warning" showIcon title={t('catalog.retiredNote')} className="form-alert" />}
       <Space wrap className="toolbar">
         <span>{t('catalog.version')}</span>
         <Select
@@ -116,6 +125,9 @@ function ItemPage({ id }: { id: string }) {
             <Button type="primary" loading={publish.isPending}>{t('catalog.publish')}</Button>
           </Popconfirm>
         )}
+        {d.publishedVersion !== null && (
+          <Button danger onClick={() => setRetiring(true)} data-testid="retire-item">{t('catalog.retire')}</Button>
+        )}
         {!editing && (
           <Button onClick={() => setEditing(true)} data-testid="edit-item">{t('catalogEdit.edit', { v: shown.version })}</Button>
         )}
@@ -124,6 +136,7 @@ function ItemPage({ id }: { id: string }) {
       {editing
         ? <CatalogItemEditor key={`${shown.version}`} initial={shown.elements} codeLocked busy={saving} onSubmit={save} onCancel={() => setEditing(false)} />
         : <Elements e={shown.elements} />}
+      {retiring && <RetireDialog item={d} onClose={() => setRetiring(false)} />}
       <Card size="small" title={t('catalog.versions')} className="catalog-versions">
         <Table
           size="small"
@@ -139,6 +152,37 @@ function ItemPage({ id }: { id: string }) {
         />
       </Card>
     </div>
+  );
+}
+
+/** 停用 with a reason; the server's errors show at the reason field (or above the form: a stale version). */
+function RetireDialog({ item, onClose }: { item: ItemDetail; onClose: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<{ reason: string }>();
+  const [error, setError] = useState<string | null>(null);
+  const retire = useMutation({
+    mutationFn: (v: { reason: string }) => post<ItemDetail>(`/api/catalog/items/${encodeURIComponent(item.id)}/retire`, { version: item.version, reason: v.reason }),
+    onSuccess: async (d) => {
+      queryClient.setQueryData(['catalog', 'item', item.id], d);
+      await queryClient.invalidateQueries({ queryKey: ['catalog'] });
+      message.success(t('catalog.retiredNow'));
+      onClose();
+    },
+    onError: (err) => setError(showProblemOnForm(form, err, ['reason'])),
+  });
+  return (
+    <Modal open title={t('catalog.retireTitle', { name: item.name })} onCancel={onClose} onOk={() => form.submit()}
+      okText={t('catalog.retire')} okButtonProps={{ danger: true }} cancelText={t('common.cancel')} confirmLoading={retire.isPending} destroyOnHidden>
+      <p>{t('catalog.retireHint')}</p>
+      {error && <Alert type="error" showIcon title={error} className="form-alert" role="alert" />}
+      <Form form={form} layout="vertical" onFinish={(v) => { setError(null); retire.mutate(v); }}>
+        <Form.Item name="reason" label={t('catalog.retireReason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input.TextArea rows={3} maxLength={500} showCount placeholder={t('catalog.retireReasonPlaceholder')} />
+        </Form.Item>
+      </Form>
+    </Modal>
   );
 }
 

@@ -73,7 +73,7 @@ export default function CatalogPage() {
           <Select aria-label={t('catalog.handlingMode')} placeholder={t('catalog.handlingMode')} allowClear value={handlingMode} onChange={(v) => { setHandlingMode(v); reset(); }} style={{ width: 170 }}
             options={Object.keys(HANDLING_MODES).map((k) => ({ value: k, label: t(`handlingMode.${k}` as MessageKey) }))} />
           <Select aria-label={t('catalog.status')} placeholder={t('catalog.status')} allowClear value={status} onChange={(v) => { setStatus(v); reset(); }} style={{ width: 150 }}
-            options={(['published', 'draft', 'unpublished'] as const).map((k) => ({ value: k, label: t(`catalog.status.${k}` as MessageKey) }))} />
+            options={(['published', 'draft', 'unpublished', 'retired'] as const).map((k) => ({ value: k, label: t(`catalog.status.${k}` as MessageKey) }))} />
           <Button type="primary" icon={<PlusOutlined />} data-testid="new-item"
             onClick={() => navigate(`/admin/catalog/new${owner ? `?ownerOrgId=${encodeURIComponent(owner)}` : ''}`)}>
             {t('catalogEdit.new')}
@@ -99,7 +99,8 @@ export default function CatalogPage() {
               title: t('catalog.status'),
               render: (_, i) => (
                 <Space size={4} wrap>
-                  {i.publishedVersion !== null ? <Tag color="green">{t('catalog.publishedV', { v: i.publishedVersion })}</Tag> : <Tag>{t('catalog.status.unpublished')}</Tag>}
+                  {i.publishedVersion !== null ? <Tag color="green">{t('catalog.publishedV', { v: i.publishedVersion })}</Tag>
+                    : i.retired ? <Tag color="red">{t('catalog.status.retired')}</Tag> : <Tag>{t('catalog.status.unpublished')}</Tag>}
                   {i.hasDraft && <Tag color="gold">{t('catalog.draftV', { v: i.latestVersion })}</Tag>}
                 </Space>
               ),

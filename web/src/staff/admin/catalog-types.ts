@@ -20,6 +20,8 @@ export interface ItemSummary {
   publishedVersion: number | null;
   latestVersion: number;
   hasDraft: boolean;
+  /** 停用: once published, now withdrawn (nothing public). */
+  retired: boolean;
   updatedAt: string;
   version: number;
 }
