@@ -20,6 +20,8 @@ interface Client {
   actor: SessionActor;
   reply: FastifyReply;
   orgPath: string | null;
+  /** Signals raised before this (less the overlap) are in the summary the viewer got on connect. */
+  joinedAt: string;
 }
 
 const mayRead = (actor: SessionActor, path: string) =>
@@ -48,6 +50,7 @@ export function createStream(ctx: AppContext, log: { error: (m: string) => void 
         seen.set(s.id, nowMs);
         if (s.raised_at > since) since = s.raised_at;
         for (const c of clients) {
+          if (s.raised_at < c.joinedAt) continue;
           if (mayRead(c.actor, s.org_path) && (!c.orgPath || s.org_path.startsWith(c.orgPath))) send(c, 'signal', presentSignal(s));
         }
       }
@@ -74,7 +77,13 @@ export function createStream(ctx: AppContext, log: { error: (m: string) => void 
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no',
       });
-      const client: Client = { actor: meta.actor, reply, orgPath };
+      const joined = ctx.now().getTime();
+      // Nobody was watching: start from now, not from where the last viewer left off.
+      if (clients.size === 0) {
+        since = new Date(joined).toISOString();
+        seen.clear();
+      }
+      const client: Client = { actor: meta.actor, reply, orgPath, joinedAt: new Date(joined - OVERLAP_MS).toISOString() };
       reply.raw.write('retry: 5000\n\n');
       send(client, 'summary', first);
       clients.add(client);

@@ -244,7 +244,8 @@ describe(`supervision: signals, sweep, follow-up, rules and summary (${engineUnd
     assert.deepEqual(mine.json().open, { warning: 0, yellow: 0, red: 0 });
   });
 
-  it('the live stream sends the summary, then each new signal', async () => {
+  it('the live stream sends the summary, then each new signal (not the ones raised before it connected)', async () => {
+    t.clock.advance(60_000);
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const port = (t.app.server.address() as { port: number }).port;
     const cookie = await t.as('jiancha');
@@ -263,12 +264,17 @@ describe(`supervision: signals, sweep, follow-up, rules and summary (${engineUnd
         text += new TextDecoder().decode(value);
       }
     };
-    await readUntil(/event: summary\ndata: \{.*"overdueCases"/);
-    const c = await villageCase(false);
-    const refused = await t.send('POST', `/api/cases/${c.id}/refuse`, 'huanglong', { version: c.version, ground: 'ineligible', reason: '/' });
-    assert.equal(refused.statusCode, 200);
-    // Raised by the hook (another process's signals arrive the same way, by the poll).
-    await readUntil(new RegExp(`event: signal\\ndata: \\{[^\\n]*"caseId":"${c.id}"`));
-    ctl.abort();
+    try {
+      await readUntil(/event: summary\ndata: \{.*"overdueCases"/);
+      const c = await villageCase(false);
+      const refused = await t.send('POST', `/api/cases/${c.id}/refuse`, 'huanglong', { version: c.version, ground: 'ineligible', reason: '/' });
+      assert.equal(refused.statusCode, 200);
+      // Raised by the hook (another process's signals arrive the same way, by the poll).
+      await readUntil(new RegExp(`event: signal\\ndata: \\{[^\\n]*"caseId":"${c.id}"`));
+      assert.equal((text.match(/event: signal\n/g) ?? []).length, 1, 'only the signal raised after connecting');
+    } finally {
+      // A failed assertion must not leave the stream open (the test process would never end).
+      ctl.abort();
+    }
   });
 });
