@@ -14,6 +14,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { inTransaction, type Tx } from '../../db/transaction.ts';
 import { AppError, Invalid } from '../../errors.ts';
+import { runPeriodically } from '../../ops/periodic.ts';
 import * as repo from './repo.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
@@ -94,14 +95,10 @@ export async function purgeExpiredKeys(ctx: AppContext): Promise<number> {
 
 /** Purges expired keys every `minutes` while the app runs; returns a stop function. */
 export function schedulePurge(ctx: AppContext, minutes: number, log: (msg: string, err?: unknown) => void): () => void {
-  const timer = setInterval(() => {
-    purgeExpiredKeys(ctx).then(
-      (n) => n > 0 && log(`已清理 ${n} 个过期的 Idempotency-Key`),
-      (err: unknown) => log('清理过期 Idempotency-Key 失败，将在下次重试', err),
-    );
-  }, minutes * 60_000);
-  timer.unref();
-  return () => clearInterval(timer);
+  return runPeriodically(minutes * 60, async () => {
+    const n = await purgeExpiredKeys(ctx);
+    if (n > 0) log(`已清理 ${n} 个过期的 Idempotency-Key`);
+  }, (err) => log('清理过期 Idempotency-Key 失败，将在下次重试', err));
 }
 
 function isUniqueViolation(err: unknown): boolean {

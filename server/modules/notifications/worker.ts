@@ -6,6 +6,7 @@
 import type { AppContext } from '../../context.ts';
 import type { NotificationOutboxTable } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
+import { runPeriodically } from '../../ops/periodic.ts';
 import { openPii } from '../../security/pii-crypto.ts';
 import type { OutboundChannel } from './channels.ts';
 
@@ -82,26 +83,9 @@ export async function deliverDue(ctx: AppContext, senders: Map<string, OutboundC
   }
 }
 
-/** Runs the worker every `seconds` in this process until stopped. */
+/** Runs the worker every `seconds` in this process (and once at start) until stopped. */
 export function startOutboxWorker(ctx: AppContext, senders: Map<string, OutboundChannel>, seconds: number, log: { error: (m: string) => void }): () => void {
-  let running = false;
-  let stopped = false;
-  const tick = async () => {
-    if (running || stopped) return;
-    running = true;
-    try {
-      await deliverDue(ctx, senders);
-    } catch (err) {
-      log.error(`通知发送失败，稍后重试：${(err as Error).message}`);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), seconds * 1000);
-  timer.unref();
-  void tick();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-  };
+  return runPeriodically(seconds, async () => {
+    await deliverDue(ctx, senders);
+  }, (err) => log.error(`通知发送失败，稍后重试：${(err as Error).message}`), { immediately: true });
 }

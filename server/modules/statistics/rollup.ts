@@ -17,6 +17,7 @@ import {
 import { loadCalendar } from '../calendar/service.ts';
 import * as calendarRepo from '../calendar/repo.ts';
 import * as repo from './repo.ts';
+import { runPeriodically } from '../../ops/periodic.ts';
 
 /** Calendars by accepting org: the national one unless the org or an ancestor has local changes. */
 export class CalendarCache {
@@ -135,20 +136,8 @@ export async function rollupRange(ctx: AppContext, from: string, to: string): Pr
  * theirs, which is safe). Returns a stop function.
  */
 export function scheduleRollup(ctx: AppContext, seconds: number, lookbackDays: number, log: (msg: string, err?: unknown) => void): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const r = await rollupRecent(ctx, lookbackDays);
-      if (r.written || r.monthsRebuilt.length) log(`统计汇总：${r.days} 天，重写 ${r.written} 天，重建月份 ${r.monthsRebuilt.join(',') || '无'}，${r.ms} ms`);
-    } catch (err) {
-      log('统计汇总失败，将在下次重试', err);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), seconds * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
+  return runPeriodically(seconds, async () => {
+    const r = await rollupRecent(ctx, lookbackDays);
+    if (r.written || r.monthsRebuilt.length) log(`统计汇总：${r.days} 天，重写 ${r.written} 天，重建月份 ${r.monthsRebuilt.join(',') || '无'}，${r.ms} ms`);
+  }, (err) => log('统计汇总失败，将在下次重试', err));
 }

@@ -8,6 +8,7 @@ import type { AppContext } from '../../context.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { isTerminal, type CaseSnapshot, type CaseState } from '../../domain/case-lifecycle.ts';
 import { superviseCase } from '../../domain/supervision.ts';
+import { runPeriodically } from '../../ops/periodic.ts';
 import { calendarFor, rulesFor } from './cache.ts';
 import { raiseSignals, setWatch, WATCHED_COLUMNS, type ToRaise, type WatchedCase } from './raise.ts';
 
@@ -83,27 +84,10 @@ export async function sweep(ctx: AppContext, opts: { now?: Date; pageSize?: numb
   return result;
 }
 
-/** Runs the sweep every `seconds` in this process until stopped; one run at a time. */
+/** Runs the sweep every `seconds` in this process (and once at start) until stopped; one run at a time. */
 export function startSweepScheduler(ctx: AppContext, seconds: number, log: { info: (m: string) => void; error: (m: string) => void }): () => void {
-  let running = false;
-  let stopped = false;
-  const tick = async () => {
-    if (running || stopped) return;
-    running = true;
-    try {
-      const r = await sweep(ctx, { log: log.error });
-      if (r.raised > 0) log.info(`电子监察扫描：评估 ${r.cases} 件，发出 ${r.raised} 个信号（预警 ${r.byLevel.warning}，黄牌 ${r.byLevel.yellow}，红牌 ${r.byLevel.red}），用时 ${r.ms} ms`);
-    } catch (err) {
-      log.error(`电子监察扫描失败，下次再试：${(err as Error).message}`);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), seconds * 1000);
-  timer.unref();
-  void tick();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-  };
+  return runPeriodically(seconds, async () => {
+    const r = await sweep(ctx, { log: log.error });
+    if (r.raised > 0) log.info(`电子监察扫描：评估 ${r.cases} 件，发出 ${r.raised} 个信号（预警 ${r.byLevel.warning}，黄牌 ${r.byLevel.yellow}，红牌 ${r.byLevel.red}），用时 ${r.ms} ms`);
+  }, (err) => log.error(`电子监察扫描失败，下次再试：${(err as Error).message}`), { immediately: true });
 }
