@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { cookieFrom, DEMO_PASSWORD, engineUnderTest, testApp, userIdByName, type TestApp } from '../../../test/helpers.ts';
 import { buildApp } from '../../app.ts';
+import { purgeStaleCounters } from './rate-limit.ts';
 import { sessionTokenHash } from './tokens.ts';
 
 const MINUTE = 60_000;
@@ -39,6 +40,17 @@ describe(`sign-in and sessions (${engineUnderTest})`, () => {
     assert.ok(row);
     assert.equal(row.user_id, await userIdByName(t.ctx, 'shouli'));
     assert.ok(row.org_id && row.ip && row.request_id);
+  });
+
+  it('purges rate-limit counters whose window ended more than a day ago, and keeps the rest', async () => {
+    const now = t.ctx.now().getTime();
+    await t.ctx.db.insertInto('rate_limits').values([
+      { key: 'purge-test:old', window_start: new Date(now - 25 * 3_600_000).toISOString(), hits: 3 },
+      { key: 'purge-test:fresh', window_start: new Date(now - 3_600_000).toISOString(), hits: 3 },
+    ]).execute();
+    assert.ok(await purgeStaleCounters(t.ctx.db, t.ctx.now()) >= 1);
+    const left = await t.ctx.db.selectFrom('rate_limits').select('key').where('key', 'like', 'purge-test:%').execute();
+    assert.deepEqual(left.map((r) => r.key), ['purge-test:fresh']);
   });
 
   it('user names are case-insensitive', async () => {

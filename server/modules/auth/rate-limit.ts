@@ -33,6 +33,16 @@ export async function hit(tx: Tx, limit: Limit, now: Date): Promise<number> {
   return Math.max(1, Math.ceil((Date.parse(row.window_start) + limit.windowSeconds * 1000 - now.getTime()) / 1000));
 }
 
+/** No limit's window is longer (the longest today is an hour): a counter older than this is dead. */
+export const MAX_WINDOW_SECONDS = 24 * 3600;
+
+/** Deletes counters whose window ended long ago (one row per address and route family would otherwise pile up). */
+export async function purgeStaleCounters(db: Db, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - MAX_WINDOW_SECONDS * 1000).toISOString();
+  const r = await inTransaction(db, (tx) => tx.deleteFrom('rate_limits').where('window_start', '<', cutoff).executeTakeFirst());
+  return Number(r.numDeletedRows);
+}
+
 /** "30 秒" under two minutes, else whole minutes rounded up: what a person reads in a 429 detail. */
 export function waitText(seconds: number): string {
   return seconds < 120 ? `${Math.max(1, Math.ceil(seconds))} 秒` : `${Math.ceil(seconds / 60)} 分钟`;

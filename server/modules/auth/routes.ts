@@ -1,10 +1,12 @@
 import Type from 'typebox';
 import type { Actor, AppContext } from '../../context.ts';
 import { withProblems } from '../../http/problem.ts';
+import { runPeriodically } from '../../ops/periodic.ts';
 import { clearSessionCookie, metaOf, sessionToken, setSessionCookie, signedIn } from '../../http/session.ts';
 import type { App } from '../../http/types.ts';
 import { presentActor, ActorView } from '../users/presenter.ts';
 import { membershipsOf } from '../cases/actors.ts';
+import { purgeStaleCounters } from './rate-limit.ts';
 import { changePassword, login, logout, type PasswordAge } from './service.ts';
 
 const UNIT_KINDS = ['acceptance_desk', 'handling_window', 'handling_room', 'village_room'] as const;
@@ -89,4 +91,14 @@ export function registerAuthRoutes(app: App, ctx: AppContext): void {
     clearSessionCookie(ctx.config, reply);
     return reply.code(204).send(null);
   });
+
+  // Expired rate-limit counters are dead weight: purge them hourly.
+  let stopPurge: (() => void) | null = null;
+  app.addHook('onReady', async () => {
+    stopPurge = runPeriodically(3600, async () => {
+      const n = await purgeStaleCounters(ctx.db, ctx.now());
+      if (n > 0) app.log.info(`已清理 ${n} 个过期的访问频率计数`);
+    }, (err) => app.log.error({ err }, '清理访问频率计数失败，将在下次重试'));
+  });
+  app.addHook('onClose', async () => stopPurge?.());
 }
