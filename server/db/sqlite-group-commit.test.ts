@@ -97,6 +97,18 @@ describe('SQLite group commit', () => {
     assert.deepEqual(names().filter((n) => n.startsWith('c')), ['c4']);
   });
 
+  test('a group rolled back behind the driver\'s back fails its members instead of reporting success', async () => {
+    const lost = inTransaction(handle.db, insert('f1'));
+    // Runs inside the open group, after f1's transaction released the connection and before the commit.
+    await sql`select 1`.execute(handle.db);
+    handle.sqlite!.exec('rollback');
+    await assert.rejects(lost, ServiceUnavailable);
+    assert.deepEqual(names().filter((n) => n.startsWith('f')), []);
+    // And the next transaction starts a fresh group that commits.
+    await inTransaction(handle.db, insert('f2'));
+    assert.deepEqual(names().filter((n) => n.startsWith('f')), ['f2']);
+  });
+
   test('reads between transactions see the open group; plain writes are committed with it', async () => {
     const write = inTransaction(handle.db, insert('d1'));
     await sql`insert into item (name, parent_id) values ('d2', 1)`.execute(handle.db);

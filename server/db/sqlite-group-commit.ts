@@ -106,6 +106,9 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async beginTransaction(): Promise<void> {
     if (!this.sqlite.inTransaction) {
+      // A group still open here lost its outer transaction (SQLite rolled it back on an error outside
+      // any of our transactions): its members must hear so, not wait forever or be told it committed.
+      this.#endGroup(this.#group ? new Error('SQLite rolled back the open group commit') : null);
       // Writers take the lock when they begin, so a read-then-write transaction never hits SQLITE_BUSY_SNAPSHOT.
       this.#connection.run('begin immediate');
       this.#group = new Group();
@@ -158,7 +161,8 @@ export class GroupCommitSqliteDriver implements Driver {
     await this.#mutex.lock();
     this.#flushQueued = false;
     try {
-      if (!this.sqlite.inTransaction) return this.#endGroup(null);
+      // Nothing open: either no group, or one SQLite rolled back by itself (never a committed one, which ends at once).
+      if (!this.sqlite.inTransaction) return this.#endGroup(this.#group ? new Error('SQLite rolled back the open group commit') : null);
       try {
         this.#connection.run('commit');
         this.stats.commits++;
