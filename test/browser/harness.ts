@@ -47,6 +47,9 @@ export async function startServer(): Promise<RunningServer> {
   const db = engineUnderTest === 'postgres' ? await freshDatabaseTarget() : null;
   const env: NodeJS.ProcessEnv = {
     ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, DEMO_DATA: 'true', LOG_LEVEL: 'info',
+    // No timed sweep: a warning raised by the clock in the middle of a test would change the counts it
+    // asserts. Signals in browser tests come from case writes (the hook); the sweep has its own tests.
+    SUPERVISION_SWEEP_SECONDS: '0',
   };
   delete env.BIANMIN_SECRET;
   if (db) env.DATABASE_URL = db.url;

@@ -131,7 +131,8 @@ describe('supervision screens', { skip: chromiumMissing }, () => {
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="notif-item"][data-read="false"]').length === 1);
       await page.getByTestId('notif-read-all').click();
       await page.waitForFunction(() => /（0 条未读）/.test(document.querySelector('[data-testid="notif-bell"]')?.getAttribute('aria-label') ?? ''));
-      assert.equal(await page.locator('[data-testid="notif-item"][data-read="false"]').count(), 0);
+      // The bell and the list refetch separately: wait for the list too (it must reach 0, or this times out).
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="notif-item"][data-read="false"]').length === 0);
     });
   });
 
