@@ -5,15 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
-import { chromiumMissing, DESKTOP, SCREENSHOTS, signIn, startBrowserEnv, type BrowserEnv } from './harness.ts';
-
-/** Picks an option of an antd Select by typing part of its label. */
-async function choose(page: Page, select: Locator, text: string): Promise<void> {
-  await select.click();
-  if (await select.isEditable()) await select.fill(text);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
-}
+import { chooseOption, chromiumMissing, DESKTOP, SCREENSHOTS, signIn, startBrowserEnv, type BrowserEnv } from './harness.ts';
 
 describe('catalog editor (browser)', { skip: chromiumMissing }, () => {
   let env: BrowserEnv;
@@ -57,8 +49,8 @@ describe('catalog editor (browser)', { skip: chromiumMissing }, () => {
       await stage.getByLabel('阶段时限（工作日）').fill('0');
       await stage.getByTestId(`stage-${n}-add-handler`).click();
       await stage.getByText('并联：以下部门同时办理').waitFor();
-      await choose(page, stage.getByTestId(`stage-${n}-handler-0`).getByLabel('办理部门 1', { exact: true }), '党群工作部');
-      await choose(page, stage.getByTestId(`stage-${n}-handler-1`).getByLabel('办理部门 2', { exact: true }), '财政局');
+      await chooseOption(page, stage.getByTestId(`stage-${n}-handler-0`).getByLabel('办理部门 1', { exact: true }), '党群工作部');
+      await chooseOption(page, stage.getByTestId(`stage-${n}-handler-1`).getByLabel('办理部门 2', { exact: true }), '财政局');
       await editor.getByTestId('save-draft').click();
 
       const handler0 = stage.getByTestId(`stage-${n}-handler-0`);
@@ -70,7 +62,7 @@ describe('catalog editor (browser)', { skip: chromiumMissing }, () => {
       await page.screenshot({ path: path.join(SCREENSHOTS, 'catalog-editor-1-stage-error.png') });
 
       // Fix it, save and publish in one go.
-      await choose(page, handler0.getByLabel('办理部门 1', { exact: true }), '民政局');
+      await chooseOption(page, handler0.getByLabel('办理部门 1', { exact: true }), '民政局');
       await editor.getByTestId('save-publish').click();
       await page.getByTestId('item-elements').waitFor();
       const elements = page.getByTestId('item-elements');
@@ -144,7 +136,7 @@ describe('catalog editor (browser)', { skip: chromiumMissing }, () => {
       await editor.waitFor();
       await editor.getByLabel('事项编码').fill('341125-TEST-901');
       await editor.getByLabel('事项名称').fill('测试事项：老年人优待证办理');
-      await choose(page, editor.getByLabel('主管部门'), '民政局');
+      await chooseOption(page, editor.getByLabel('主管部门'), '民政局');
       await editor.getByLabel('事项概述').fill('为本县 60 周岁以上老年人办理优待证。');
       await editor.getByLabel('第 1 项：法律法规名称').fill('《中华人民共和国老年人权益保障法》');
       await editor.getByLabel('第 1 步').fill('申请');
@@ -152,13 +144,14 @@ describe('catalog editor (browser)', { skip: chromiumMissing }, () => {
       await editor.getByTestId('add-material').click();
       await editor.getByTestId('material-0').getByLabel('材料名称').fill('居民身份证');
       await editor.getByTestId('material-1').getByLabel('材料名称').fill('委托书');
-      await choose(page, editor.getByTestId('material-1').getByLabel('是否必交'), '视情况');
+      await chooseOption(page, editor.getByTestId('material-1').getByLabel('是否必交'), '视情况');
       // Move 委托书 up: it is now row 1.
       await editor.getByRole('button', { name: '第 2 行上移' }).click();
       assert.equal(await editor.getByTestId('material-0').getByLabel('材料名称').inputValue(), '委托书');
+      await editor.getByTestId('material-0').locator('.ant-select-content-has-value', { hasText: '视情况' }).waitFor();
       const stage = editor.getByTestId('stage-0');
       await stage.getByLabel('阶段名称').fill('审核');
-      await choose(page, stage.getByTestId('stage-0-handler-0').getByLabel('办理部门 1', { exact: true }), '民政局');
+      await chooseOption(page, stage.getByTestId('stage-0-handler-0').getByLabel('办理部门 1', { exact: true }), '民政局');
       await editor.getByTestId('save-draft').click();
       const conditionError = editor.getByTestId('material-0').locator('.ant-form-item-explain-error');
       await conditionError.getByText('视情形提供的材料须写明在什么情形下提供').waitFor();

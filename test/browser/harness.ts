@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import type { DatabaseTarget } from '../../server/config.ts';
 import { engineUnderTest, freshDatabaseTarget } from '../helpers.ts';
 
@@ -205,4 +205,23 @@ export async function actOnCasePage(page: Page, action: string, state: string, f
     throw new Error(`the ${action} form stayed open: ${await form.innerText().catch(() => '')}`, { cause: e });
   });
   await page.getByTestId('case-state').getByText(state, { exact: true }).waitFor();
+}
+
+/**
+ * Picks an option of an antd Select (typing part of its label first when the select is searchable)
+ * and checks that the select now shows it. Under load a click during the dropdown's opening animation
+ * is sometimes lost (the dropdown closes, nothing chosen): try again then, at most three times.
+ */
+export async function chooseOption(page: Page, select: Locator, text: string): Promise<void> {
+  const shown = select.locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " ant-select ")][1]')
+    .locator('.ant-select-content-has-value').filter({ hasText: text });
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    if (await select.isEditable()) await select.fill(text);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
+    const chosen = await shown.first().waitFor({ timeout: 3_000 }).then(() => true, () => false);
+    if (chosen) return;
+    if (attempt === 3) throw new Error(`the select did not take the option ${text}`);
+    await page.keyboard.press('Escape');
+  }
 }
