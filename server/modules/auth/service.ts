@@ -1,5 +1,7 @@
 // Sign-in, sessions and sign-out. Every outcome, good or bad, leaves one audit row.
 import type { Actor, AppContext, RequestMeta } from '../../context.ts';
+import { perDatabaseCache } from '../../db/per-database-cache.ts';
+import { onNetworkChange } from '../network/changes.ts';
 import type { UserTable } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { checkPassword } from '../../domain/password-policy.ts';
@@ -142,14 +144,34 @@ export async function login(
       ...(password.expired ? { detail: { passwordExpired: true, daysSinceChange: password.daysSinceChange } } : {}),
     });
   });
+  // Signing in always reads the grants afresh (an operator may have changed them behind our back).
+  forgetGrantsOf(ctx, user.id);
   return { token, actor: await actorOf(ctx, user), password };
 }
 
 async function actorOf(ctx: AppContext, user: UserTable): Promise<Actor> {
   return {
     userId: user.id, username: user.username, displayName: user.display_name, orgId: user.org_id,
-    roles: await users.grantsOf(ctx.db, user.id),
+    roles: await grantsOf(ctx, user.id),
   };
+}
+
+// A person's role grants are read on every request, so they are kept for a few seconds. The account row
+// itself (disabled, password age) and the session are still read every time, so signing out, disabling
+// an account or an expired password end access at once. Role changes forget the entry in this process;
+// other processes see them within ACTOR_TTL_MS.
+export const ACTOR_TTL_MS = 2_000;
+const grants = perDatabaseCache<Actor['roles']>(ACTOR_TTL_MS);
+// A grant carries its org's path, which moving an org rewrites.
+onNetworkChange((ctx) => grants.forget(ctx.db));
+
+function grantsOf(ctx: AppContext, userId: string): Promise<Actor['roles']> {
+  return grants.get(ctx.db, userId, () => users.grantsOf(ctx.db, userId));
+}
+
+/** After a change to a person's roles: the next request reads them again. */
+export function forgetGrantsOf(ctx: AppContext, userId: string): void {
+  grants.forget(ctx.db, userId);
 }
 
 /** Resolves a session cookie to its user, ending it when idle too long or too old. */

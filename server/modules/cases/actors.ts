@@ -10,6 +10,7 @@
 // - village room (村便民服务室): any village cadre of that village.
 // A center manager acts over their grant's subtree (extension approval), with no unit.
 import type { Actor as SessionActor, AppContext } from '../../context.ts';
+import { perDatabaseCache } from '../../db/per-database-cache.ts';
 import type { UnitKind } from '../../db/schema.ts';
 import {
   whyNot, type Actor, type CaseActionType, type CaseSnapshot, type LifecycleContext, type Refusal, type UnitRef,
@@ -17,6 +18,7 @@ import {
 } from '../../domain/case-lifecycle.ts';
 import { isAbsentAt } from '../../domain/network.ts';
 import type { Role } from '../../domain/roles.ts';
+import { onNetworkChange } from '../network/changes.ts';
 import { absencesCovering } from '../network/repo.ts';
 import { windowHolder, windowsServing } from '../network/service.ts';
 import * as repo from './repo.ts';
@@ -42,8 +44,20 @@ const STAFF_KINDS: Partial<Record<Role, UnitKind>> = {
   village_cadre: 'village_room',
 };
 
+// Read on nearly every case request and changed only by the network's administration: kept for a
+// few seconds per person; a unit or window change in this process forgets them all at once.
+const MEMBERSHIPS_TTL_MS = 2_000;
+const memberships = perDatabaseCache<readonly Membership[]>(MEMBERSHIPS_TTL_MS);
+
+onNetworkChange((ctx) => memberships.forget(ctx.db));
+
 /** Every unit the person works at now. */
-export async function membershipsOf(ctx: AppContext, actor: SessionActor): Promise<Membership[]> {
+export function membershipsOf(ctx: AppContext, actor: SessionActor): Promise<readonly Membership[]> {
+  const key = `${actor.userId} ${actor.roles.map((g) => `${g.role}@${g.orgId}`).join(',')}`;
+  return memberships.get(ctx.db, key, async () => Object.freeze(await readMemberships(ctx, actor)));
+}
+
+async function readMemberships(ctx: AppContext, actor: SessionActor): Promise<Membership[]> {
   const out: Membership[] = [];
   const orgsByKind = new Map<UnitKind, string[]>();
   for (const g of actor.roles) {
@@ -91,7 +105,7 @@ export interface Candidate {
 }
 
 /** Candidates in order of how closely they touch the case: the receiver, the holder, the accepting unit, a co-handler, the rest. */
-export function candidatesFor(session: SessionActor, memberships: Membership[], s: CaseSnapshot): Candidate[] {
+export function candidatesFor(session: SessionActor, memberships: readonly Membership[], s: CaseSnapshot): Candidate[] {
   const to = s.transfer?.to.unitId;
   const here = holder(s)?.unitId;
   const first = acceptingUnit(s)?.unitId;
@@ -147,7 +161,7 @@ export async function responsibleAt(ctx: AppContext, unit: repo.UnitInfo, at: Da
  * The people whose window work this person covers now: themself, and the A post of every window
  * where they are B while A is absent (AB角: nothing waits for an absent person).
  */
-export async function coveredHolders(ctx: AppContext, userId: string, memberships: Membership[], at: Date): Promise<string[]> {
+export async function coveredHolders(ctx: AppContext, userId: string, memberships: readonly Membership[], at: Date): Promise<string[]> {
   const asB = memberships.filter((m) => m.post?.post === 'B');
   if (asB.length === 0) return [userId];
   const windows = await repo.windowUnitsOfUser(ctx.db, userId);

@@ -251,7 +251,7 @@ export interface NewCase {
 }
 
 /** The unit where the person registers: the one named, or their only unit that takes applicants. */
-function counterFor(memberships: Membership[], unitId: string | undefined): Membership | null {
+function counterFor(memberships: readonly Membership[], unitId: string | undefined): Membership | null {
   if (unitId) {
     const m = memberships.find((x) => x.unit.unitId === unitId);
     if (!m) throw invalid([{ pointer: '#/unitId', code: 'NOT_YOUR_UNIT', detail: '您不是该单位的工作人员，不能在该单位登记申请' }]);

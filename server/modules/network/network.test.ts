@@ -365,17 +365,23 @@ describe(`service network (${engineUnderTest})`, () => {
       assert.deepEqual([w.number, w.sign, w.aUserName.length > 0, w.units.map((u: { name: string }) => u.name), w.serving.post, w.serving.userId],
         ['9', '退役军人', true, ['退役军人窗口'], 'A', w.aUserId]);
       const b2 = await userIdByName(t.ctx, 'dhs_jisheng_b');
+      // The person's units are kept a few seconds per request; a post change here is seen at once.
+      const b2Cookie = await t.login('dhs_jisheng_b');
+      const b2Units = async () => (await send('GET', '/api/auth/me', b2Cookie)).json().units.map((u: { name: string }) => u.name);
+      assert.equal((await b2Units()).includes('退役军人窗口'), false);
       const moved = await send('PATCH', `/api/windows/${w.id}`, townManager, {
         bUserId: b2, unitIds: [(await unitByName(town, '退役军人窗口')).id, (await unitByName(town, '咨询受理部')).id], version: 1,
       });
       assert.equal(moved.statusCode, 200, moved.body);
       assert.deepEqual([moved.json().bUserId, moved.json().units.length, moved.json().version], [b2, 2, 2]);
+      assert.equal((await b2Units()).includes('退役军人窗口'), true);
       await refused(async () => send('PATCH', `/api/windows/${w.id}`, townManager, { sign: '旧版本', version: 1 }), 409, [{ pointer: '#/version', code: 'STALE_VERSION' }]);
       await refused(async () => send('PATCH', `/api/windows/${w.id}`, townManager, { aUserId: b2, version: 2 }), 422, [{ pointer: '#/bUserId', code: 'SAME_PERSON' }]);
       await refused(async () => send('PATCH', `/api/windows/${w.id}`, townManager, { number: '1', version: 2 }), 409, [{ pointer: '#/number', code: 'DUPLICATE' }]);
       await refused(async () => send('PATCH', `/api/windows/${w.id}`, townManager, { unitIds: [], version: 2 }), 422, [{ pointer: '#/unitIds', code: 'UNITS_REQUIRED' }]);
       const off = await send('PATCH', `/api/windows/${w.id}`, townManager, { active: false, version: 2 });
       assert.deepEqual([off.json().active, off.json().serving.post], [false, 'closed']);
+      assert.equal((await b2Units()).includes('退役军人窗口'), false);
       assert.equal((await windowHolder(t.ctx, w.id, t.ctx.now()))?.post, 'closed');
       await refused(async () => send('GET', `/api/windows/${w.id}`, otherManager), 404, [], true);
       await refused(async () => send('PATCH', `/api/windows/${w.id}`, clerk, { sign: '窗口自改', version: 3 }), 403);

@@ -9,6 +9,7 @@ import type {
   AbsenceKind, AbsenceTable, DepartmentTable, DutyRotaTable, OrgTable, StaffProfileTable, UnitKind, UnitTable, UserTable, WindowTable,
 } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
+import { networkChanged } from './changes.ts';
 import {
   absenceIssues, isMoment, isStrictAncestor, onDuty, rotaAllowedAt, servingPost, shanghaiWeekday, UNIT_KIND_LABELS,
   unitPlacementIssues, dutyRotaIssues, windowPostIssues, windowUnitIssues, type NetworkIssue, type ServingPost, type StaffFacts, type UnitFacts,
@@ -237,6 +238,7 @@ export async function createUnit(ctx: AppContext, meta: Meta, input: NewUnit): P
       detail: { orgId: org.id, kind: row.kind, name, departmentId: row.department_id, headUserId: row.head_user_id },
     });
   });
+  networkChanged(ctx);
   return (await repo.findUnit(ctx.db, row.id))!;
 }
 
@@ -273,6 +275,7 @@ export async function updateUnit(
       detail: { before: { name: unit.name, headUserId: unit.head_user_id, active: unit.active }, changes },
     });
   });
+  networkChanged(ctx);
   return (await repo.findUnit(ctx.db, id))!;
 }
 
@@ -359,6 +362,7 @@ export async function createWindow(ctx: AppContext, meta: Meta, input: NewWindow
       detail: { orgId: org.id, number, sign, aUserId: row.a_user_id, bUserId: row.b_user_id, unitIds: input.unitIds },
     });
   });
+  networkChanged(ctx);
   return (await viewsOf(ctx, [row]))[0]!;
 }
 
@@ -414,6 +418,7 @@ export async function updateWindow(ctx: AppContext, meta: Meta, id: string, inpu
       },
     });
   });
+  networkChanged(ctx);
   return (await viewsOf(ctx, [(await repo.findWindow(ctx.db, id))!]))[0]!;
 }
 

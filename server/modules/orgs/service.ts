@@ -7,6 +7,7 @@ import { canBeChildOf, childPath, ORG_LEVEL_LABELS } from '../../domain/org-tree
 import { can, scopeOf } from '../../domain/roles.ts';
 import { Conflict, Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts';
 import { recordAudit } from '../audit/service.ts';
+import { networkChanged } from '../network/changes.ts';
 import * as departments from '../network/repo.ts';
 import * as repo from './repo.ts';
 
@@ -105,7 +106,7 @@ export async function updateOrg(ctx: AppContext, meta: Meta, id: string, input: 
   if (input.phone !== undefined) changes.phone = text(input.phone);
   if (input.openingHours !== undefined) changes.opening_hours = text(input.openingHours);
   const at = ctx.now().toISOString();
-  return inTransaction(ctx.db, async (tx) => {
+  const updated = await inTransaction(ctx.db, async (tx) => {
     if (!(await repo.updateOrg(tx, id, input.version, changes, at))) throw staleOrg();
     await recordAudit(ctx, tx, meta, {
       action: 'org.update', objectType: 'org', objectId: id,
@@ -113,6 +114,8 @@ export async function updateOrg(ctx: AppContext, meta: Meta, id: string, input: 
     });
     return (await repo.findOrg(tx, id))!;
   });
+  networkChanged(ctx);
+  return updated;
 }
 
 /**
@@ -136,16 +139,18 @@ export async function moveOrg(ctx: AppContext, meta: Meta, id: string, input: { 
   if (parent.id === org.parent_id) return org;
   const newPath = childPath(parent.path, org.id);
   const at = ctx.now().toISOString();
-  return inTransaction(ctx.db, async (tx) => {
+  const moved = await inTransaction(ctx.db, async (tx) => {
     if (!(await repo.updateOrg(tx, id, input.version, { parent_id: parent.id }, at))) throw staleOrg();
-    const moved = await repo.rebaseSubtree(tx, org.path, newPath);
+    const orgsMoved = await repo.rebaseSubtree(tx, org.path, newPath);
     const relinked = await relinkStations(tx, newPath);
     await recordAudit(ctx, tx, meta, {
       action: 'org.move', objectType: 'org', objectId: id,
-      detail: { fromParentId: org.parent_id, toParentId: parent.id, orgsMoved: moved, stationsRelinked: relinked },
+      detail: { fromParentId: org.parent_id, toParentId: parent.id, orgsMoved, stationsRelinked: relinked },
     });
     return (await repo.findOrg(tx, id))!;
   });
+  networkChanged(ctx);
+  return moved;
 }
 
 /** Re-points the moved subtree's stations whose county department is no longer above them. */

@@ -9,6 +9,7 @@ import { Conflict, Forbidden, Invalid, NotFound, type FieldError } from '../../e
 import { recordAudit } from '../audit/service.ts';
 import { hashPassword } from '../auth/password.ts';
 import { deleteSessionsOfUser } from '../auth/repo.ts';
+import { forgetGrantsOf } from '../auth/service.ts';
 import * as orgs from '../orgs/repo.ts';
 import { denyAsNotFound } from '../orgs/service.ts';
 import * as repo from './repo.ts';
@@ -142,6 +143,7 @@ export async function setRoles(ctx: AppContext, meta: Meta, id: string, input: {
       detail: { before: before.map((g) => `${g.role}@${g.orgId}`), after: all.map((g) => `${g.role}@${g.orgId}`) },
     });
   });
+  forgetGrantsOf(ctx, id);
   return getUser(ctx, meta, user.id);
 }
 

@@ -87,6 +87,10 @@ describe(`accounts and roles (${engineUnderTest})`, () => {
   it('changes roles with a version check, audited with before and after', async () => {
     const id = await userIdByName(t.ctx, 'banli');
     const user = (await get(`/api/users/${id}`, admin)).json();
+    // A signed-in person's grants are kept a few seconds per request; a change here is seen at once.
+    const banli = await t.login('banli');
+    const rolesNow = async () => (await get('/api/auth/me', banli)).json().roles.map((r: { role: string }) => r.role).sort();
+    assert.deepEqual(await rolesNow(), ['handling_officer']);
     const change = (version: number) => t.app.inject({
       method: 'PUT', url: `/api/users/${id}/roles`, headers: { cookie: admin },
       payload: { roles: [{ role: 'handling_officer', orgId: county }, { role: 'window_clerk', orgId: town }], version },
@@ -94,6 +98,7 @@ describe(`accounts and roles (${engineUnderTest})`, () => {
     const ok = await change(user.version);
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal(ok.json().roles.length, 2);
+    assert.deepEqual(await rolesNow(), ['handling_officer', 'window_clerk']);
     const stale = await change(user.version);
     assert.equal(stale.statusCode, 409);
     assert.equal(stale.json().detail, '该用户刚被他人修改，请刷新后重试');
