@@ -17,7 +17,7 @@
 //  3. sweep: the app's sweep (server/modules/supervision/sweep.ts): the same pages, the rules
 //     evaluated per case, recipients looked up, signals raised ON CONFLICT DO NOTHING.
 // ratio = mean sweep ms / mean raw ms (floor 1.5); ratioToSelect = sweep ms / raw select ms (for reading only).
-// The other 98 % of the cases carry a minimal snapshot: no sweep reads them, they are there to make the
+// The other 96 % of the cases carry a minimal snapshot: no sweep reads them, they are there to make the
 // table and its indexes the size of a million cases.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
