@@ -1,6 +1,6 @@
-// A few seconds' memo of what nearly every request reads and what changes rarely (who a signed-in
-// person is, the units they work at). Kept per database handle, so test apps and several databases in
-// one process never share entries. A change made in this process forgets its entries at once; one
+// A few seconds' memo of what nearly every request reads and what changes rarely (a person's role
+// grants and units, work calendars, supervision rules). Kept per database — its handle, or another
+// object standing for it — so test apps and several databases in one process never share entries. A change made in this process forgets its entries at once; one
 // made by another process reaches this one within the TTL. A failed load is forgotten at once.
 
 const MAX_ENTRIES = 10_000;

@@ -8,6 +8,7 @@ import { validateIdNumber, normalizeIdNumber } from '../../../shared/validators/
 import { maskIdNumber, maskMobile } from '../../../shared/validators/mask.ts';
 import { validateMobile } from '../../../shared/validators/mobile.ts';
 import type { Actor as SessionActor, AppContext, RequestMeta } from '../../context.ts';
+import { perDatabaseCache } from '../../db/per-database-cache.ts';
 import type { CaseEventTable, CaseTable } from '../../db/schema.ts';
 import type { Db } from '../../db/index.ts';
 import { inTransaction, type Tx } from '../../db/transaction.ts';
@@ -98,19 +99,11 @@ async function visibleCase(ctx: AppContext, meta: Meta, id: string): Promise<Cas
  * clock facts at each later action anyway.
  */
 export const CALENDAR_TTL_MS = 5_000;
-const calendarCache = new WeakMap<object, Map<string, { until: number; calendar: Promise<WorkCalendar> }>>();
+const calendars = perDatabaseCache<WorkCalendar>(CALENDAR_TTL_MS);
 
 /** The calendar a case's clocks run on: its accepting org's (with every ancestor's local closures). */
 function caseCalendar(ctx: AppContext, acceptingOrgId: string): Promise<WorkCalendar> {
-  let byOrg = calendarCache.get(ctx.db);
-  if (!byOrg) calendarCache.set(ctx.db, (byOrg = new Map()));
-  const now = Date.now();
-  const cached = byOrg.get(acceptingOrgId);
-  if (cached && cached.until > now) return cached.calendar;
-  const calendar = loadCalendar(ctx, acceptingOrgId);
-  byOrg.set(acceptingOrgId, { until: now + CALENDAR_TTL_MS, calendar });
-  calendar.catch(() => byOrg!.delete(acceptingOrgId));
-  return calendar;
+  return calendars.get(ctx.db, acceptingOrgId, () => loadCalendar(ctx, acceptingOrgId));
 }
 
 /** The item's elements the case keeps, frozen at the version it was applied under. */

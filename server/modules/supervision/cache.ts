@@ -6,6 +6,7 @@
 // read through the pool would wait for the one connection the transaction holds).
 import type { AppContext } from '../../context.ts';
 import type { Db } from '../../db/index.ts';
+import { perDatabaseCache } from '../../db/per-database-cache.ts';
 import type { Tx } from '../../db/transaction.ts';
 import type { WorkCalendar } from '../../domain/calendar.ts';
 import { DEFAULT_RULES, type RuleConfig } from '../../domain/supervision.ts';
@@ -25,9 +26,11 @@ export interface RegionRules {
 
 export const BUILT_IN: RegionRules = { orgId: null, orgPath: '/', version: 0, config: DEFAULT_RULES };
 
-const keyOf = (ctx: AppContext) => JSON.stringify(ctx.config.database);
-const rulesCache = new Map<string, { until: number; rules: Promise<RegionRules[]> }>();
-const calendarCache = new Map<string, Map<string, { until: number; calendar: Promise<WorkCalendar> }>>();
+// Kept per database target rather than handle: the case write hook evaluates with its transaction
+// as the runner, and its context may carry that transaction as its db.
+const ownerOf = (ctx: AppContext): object => ctx.config.database;
+const rulesCache = perDatabaseCache<RegionRules[]>(CACHE_TTL_MS);
+const calendarCache = perDatabaseCache<WorkCalendar>(CACHE_TTL_MS);
 
 /** The newest version of every region's rules. */
 export async function currentRules(db: Runner): Promise<RegionRules[]> {
@@ -39,18 +42,11 @@ export async function currentRules(db: Runner): Promise<RegionRules[]> {
 }
 
 export function forgetRules(ctx: AppContext): void {
-  rulesCache.delete(keyOf(ctx));
+  rulesCache.forget(ownerOf(ctx));
 }
 
-async function allRules(ctx: AppContext, db: Runner): Promise<RegionRules[]> {
-  const key = keyOf(ctx);
-  const now = Date.now();
-  const hit = rulesCache.get(key);
-  if (hit && hit.until > now) return hit.rules;
-  const rules = currentRules(db);
-  rulesCache.set(key, { until: now + CACHE_TTL_MS, rules });
-  rules.catch(() => rulesCache.delete(key));
-  return rules;
+function allRules(ctx: AppContext, db: Runner): Promise<RegionRules[]> {
+  return rulesCache.get(ownerOf(ctx), 'all', () => currentRules(db));
 }
 
 /** The rules in force for an org path: the nearest region up the tree, else the built-in default. */
@@ -66,14 +62,5 @@ export async function rulesFor(ctx: AppContext, db: Runner, orgPath: string): Pr
 
 /** The work calendar of a case's accepting org (as the cases module computes its due moments). */
 export function calendarFor(ctx: AppContext, db: Runner, orgId: string): Promise<WorkCalendar> {
-  const key = keyOf(ctx);
-  let byOrg = calendarCache.get(key);
-  if (!byOrg) calendarCache.set(key, (byOrg = new Map()));
-  const now = Date.now();
-  const hit = byOrg.get(orgId);
-  if (hit && hit.until > now) return hit.calendar;
-  const calendar = loadCalendar({ ...ctx, db: db as Db }, orgId);
-  byOrg.set(orgId, { until: now + CACHE_TTL_MS, calendar });
-  calendar.catch(() => byOrg!.delete(orgId));
-  return calendar;
+  return calendarCache.get(ownerOf(ctx), orgId, () => loadCalendar({ ...ctx, db: db as Db }, orgId));
 }
