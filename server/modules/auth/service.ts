@@ -163,15 +163,15 @@ async function actorOf(ctx: AppContext, user: UserTable): Promise<Actor> {
 export const ACTOR_TTL_MS = 2_000;
 const grants = perDatabaseCache<Actor['roles']>(ACTOR_TTL_MS);
 // A grant carries its org's path, which moving an org rewrites.
-onNetworkChange((ctx) => grants.forget(ctx.db));
+onNetworkChange((ctx) => grants.forget(ctx));
 
 function grantsOf(ctx: AppContext, userId: string): Promise<Actor['roles']> {
-  return grants.get(ctx.db, userId, () => users.grantsOf(ctx.db, userId));
+  return grants.get(ctx, userId, () => users.grantsOf(ctx.db, userId));
 }
 
 /** After a change to a person's roles: the next request reads them again. */
 export function forgetGrantsOf(ctx: AppContext, userId: string): void {
-  grants.forget(ctx.db, userId);
+  grants.forget(ctx, userId);
 }
 
 /** Resolves a session cookie to its user, ending it when idle too long or too old. */

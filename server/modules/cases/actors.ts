@@ -49,12 +49,12 @@ const STAFF_KINDS: Partial<Record<Role, UnitKind>> = {
 const MEMBERSHIPS_TTL_MS = 2_000;
 const memberships = perDatabaseCache<readonly Membership[]>(MEMBERSHIPS_TTL_MS);
 
-onNetworkChange((ctx) => memberships.forget(ctx.db));
+onNetworkChange((ctx) => memberships.forget(ctx));
 
 /** Every unit the person works at now. */
 export function membershipsOf(ctx: AppContext, actor: SessionActor): Promise<readonly Membership[]> {
   const key = `${actor.userId} ${actor.roles.map((g) => `${g.role}@${g.orgId}`).join(',')}`;
-  return memberships.get(ctx.db, key, async () => Object.freeze(await readMemberships(ctx, actor)));
+  return memberships.get(ctx, key, async () => Object.freeze(await readMemberships(ctx, actor)));
 }
 
 async function readMemberships(ctx: AppContext, actor: SessionActor): Promise<Membership[]> {

@@ -103,7 +103,7 @@ const calendars = perDatabaseCache<WorkCalendar>(CALENDAR_TTL_MS);
 
 /** The calendar a case's clocks run on: its accepting org's (with every ancestor's local closures). */
 function caseCalendar(ctx: AppContext, acceptingOrgId: string): Promise<WorkCalendar> {
-  return calendars.get(ctx.db, acceptingOrgId, () => loadCalendar(ctx, acceptingOrgId));
+  return calendars.get(ctx, acceptingOrgId, () => loadCalendar(ctx, acceptingOrgId));
 }
 
 /** The item's elements the case keeps, frozen at the version it was applied under. */

@@ -26,9 +26,6 @@ export interface RegionRules {
 
 export const BUILT_IN: RegionRules = { orgId: null, orgPath: '/', version: 0, config: DEFAULT_RULES };
 
-// Kept per database target rather than handle: the case write hook evaluates with its transaction
-// as the runner, and its context may carry that transaction as its db.
-const ownerOf = (ctx: AppContext): object => ctx.config.database;
 const rulesCache = perDatabaseCache<RegionRules[]>(CACHE_TTL_MS);
 const calendarCache = perDatabaseCache<WorkCalendar>(CACHE_TTL_MS);
 
@@ -42,11 +39,11 @@ export async function currentRules(db: Runner): Promise<RegionRules[]> {
 }
 
 export function forgetRules(ctx: AppContext): void {
-  rulesCache.forget(ownerOf(ctx));
+  rulesCache.forget(ctx);
 }
 
 function allRules(ctx: AppContext, db: Runner): Promise<RegionRules[]> {
-  return rulesCache.get(ownerOf(ctx), 'all', () => currentRules(db));
+  return rulesCache.get(ctx, 'all', () => currentRules(db));
 }
 
 /** The rules in force for an org path: the nearest region up the tree, else the built-in default. */
@@ -62,5 +59,5 @@ export async function rulesFor(ctx: AppContext, db: Runner, orgPath: string): Pr
 
 /** The work calendar of a case's accepting org (as the cases module computes its due moments). */
 export function calendarFor(ctx: AppContext, db: Runner, orgId: string): Promise<WorkCalendar> {
-  return calendarCache.get(ownerOf(ctx), orgId, () => loadCalendar({ ...ctx, db: db as Db }, orgId));
+  return calendarCache.get(ctx, orgId, () => loadCalendar({ ...ctx, db: db as Db }, orgId));
 }
